@@ -1,0 +1,37 @@
+"""kymatio.core: filter banks, scattering algorithms, frontend bases and the plugin registry.
+
+Frontends live in plugin distributions (``kymatio-numpy``, ``kymatio-torch``...). The classes here
+dispatch by frontend name:
+
+>>> import kymatio.core
+>>> S = kymatio.core.Scattering1D(J=4, shape=256, frontend="numpy")
+>>> type(S).__module__
+'kymatio.numpy'
+"""
+from __future__ import annotations
+
+from ._errors import (
+    BackendError,
+    BackendFrontendMismatchError,
+    BackendNotFoundError,
+    BackendUnavailableError,
+    FrontendNotFoundError,
+    KymatioError,
+    ScatteringTypeError,
+    ScatteringValueError,
+)
+from ._registry import list_backends
+from ._version import __version__
+
+__all__ = [
+    "__version__",
+    "list_backends",
+    "KymatioError",
+    "ScatteringValueError",
+    "ScatteringTypeError",
+    "BackendError",
+    "BackendNotFoundError",
+    "BackendUnavailableError",
+    "BackendFrontendMismatchError",
+    "FrontendNotFoundError",
+]

@@ -1,0 +1,114 @@
+"""The base class that every frontend of every dimension shares.
+
+A framework frontend (``kymatio.numpy.Scattering1D``...) is a thin class over two bases: the
+dimension's base class from the core (``ScatteringBase1D``: parameters, filters, algorithm, output
+formatting) and a framework mixin (``NumpyFrontend``: input checks and filter conversion for that
+framework). The mixin fills in the three hooks at the bottom of :class:`ScatteringBase`.
+"""
+from __future__ import annotations
+
+import numbers
+import operator
+from typing import Any
+
+import numpy as np
+
+from ._errors import ScatteringTypeError, ScatteringValueError
+
+__all__ = ["ScatteringBase"]
+
+
+def check_integer(value: Any, name: str, minimum: int | None = None) -> int:
+    """Return ``value`` as an ``int`` if it is an integer (NumPy integers included) ``>= minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise ScatteringTypeError(
+            f"{name} must be an integer, got {value!r} of type {type(value).__name__}."
+        )
+    value = operator.index(value)
+    if minimum is not None and value < minimum:
+        raise ScatteringValueError(f"{name} must be an integer >= {minimum}, got {value}.")
+    return value
+
+
+class ScatteringBase:
+    """Backend resolution, filter caching and input checks shared by all transforms.
+
+    Subclasses set ``_signal_ndim`` (1, 2 or 3) and ``shape``; framework mixins set
+    ``frontend_name``, ``default_backend`` and implement the hooks.
+    """
+
+    frontend_name: str = ""
+    default_backend: str = ""
+    _signal_ndim: int = 1
+
+    def _instantiate_backend(self, backend: Any) -> None:
+        from ._registry import resolve_backend
+
+        self.backend = resolve_backend(
+            self.default_backend if backend is None else backend, self.frontend_name
+        )
+
+    # -- filters --------------------------------------------------------------------------------
+    def _set_filters(self, filters: Any) -> None:
+        """Keep the NumPy float64 filters and forget every converted copy."""
+        self._filters_np = filters
+        self._filters_cache: dict[str, Any] = {}
+
+    def _filters(self, dtype: str) -> Any:
+        """The filters as backend arrays of the real dtype ``dtype``, converted once and cached."""
+        cached = self._filters_cache.get(dtype)
+        if cached is None:
+            cached = _map_arrays(self._filters_np, lambda a: self._convert_filter(a, dtype))
+            self._filters_cache[dtype] = cached
+        return cached
+
+    def _convert_filter(self, array: np.ndarray, dtype: str) -> Any:
+        target = dtype if not np.iscomplexobj(array) else _COMPLEX[dtype]
+        return self.backend.asarray(array, target)
+
+    # -- input ----------------------------------------------------------------------------------
+    def _check_signal_shape(self, input_shape: tuple, expected: tuple, what: str = "shape") -> None:
+        """Check that ``input_shape`` ends with ``expected`` (the signal axes)."""
+        ndim = len(expected)
+        if len(input_shape) < ndim:
+            axes = "axis" if ndim == 1 else "axes"
+            raise ScatteringValueError(
+                f"Input should have at least {ndim} {axes} (the signal {what} {tuple(expected)}), "
+                f"got an input of shape {tuple(input_shape)} with {len(input_shape)}."
+            )
+        got = tuple(input_shape[len(input_shape) - ndim:])
+        if any(g is not None and g != e for g, e in zip(got, expected)):
+            raise ScatteringValueError(
+                f"Input should end with the signal {what} {tuple(expected)}, got an input of shape "
+                f"{tuple(input_shape)} (trailing axes {got})."
+            )
+
+    # -- hooks for the framework mixins -------------------------------------------------------
+    def _prepare_input(self, x: Any) -> tuple[Any, str]:
+        """Check the type and dtype of ``x``; return it (as a backend array) and its real dtype
+        name (``"float32"`` or ``"float64"``)."""
+        raise NotImplementedError
+
+    def _batch_shape(self, x: Any) -> tuple:
+        """The leading (batch) axes of ``x``; entries may be ``None`` if dynamic."""
+        return tuple(x.shape[: len(x.shape) - self._signal_ndim])
+
+    def _reshape_output(self, y: Any, batch_shape: tuple, kept_shape: tuple) -> Any:
+        """Restore the batch axes of an output array ``y`` of shape ``(B, *kept_shape)``."""
+        return self.backend.reshape(y, tuple(batch_shape) + tuple(kept_shape))
+
+
+_COMPLEX = {"float32": "complex64", "float64": "complex128"}
+
+
+def _map_arrays(tree: Any, fn) -> Any:
+    """Apply ``fn`` to every NumPy array in nested dicts/lists/tuples, keeping the structure."""
+    if isinstance(tree, np.ndarray):
+        return fn(tree)
+    if isinstance(tree, dict):
+        return {k: _map_arrays(v, fn) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_map_arrays(v, fn) for v in tree]
+    if isinstance(tree, tuple):
+        return tuple(_map_arrays(v, fn) for v in tree)
+    return tree

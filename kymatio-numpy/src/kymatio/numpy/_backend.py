@@ -1,0 +1,95 @@
+"""The NumPy/SciPy backend: ``scipy.fft`` on all cores, NumPy for everything else."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.fft
+
+from kymatio.core.backend import Backend
+
+__all__ = ["NumpyBackend", "backend"]
+
+
+def _axes(ndim: int) -> tuple[int, ...]:
+    return tuple(range(-ndim, 0))
+
+
+class NumpyBackend(Backend):
+    """Backend of the NumPy frontends.
+
+    FFTs use :mod:`scipy.fft` with ``workers=-1`` (every core); the inverse FFTs of real results use
+    half-spectrum real transforms.
+    """
+
+    name = "numpy"
+    frontend = "numpy"
+    workers = -1
+
+    def asarray(self, array, dtype):
+        return np.ascontiguousarray(array, dtype=dtype)
+
+    def rfft(self, x, ndim=1):
+        # pocketfft computes a real-input transform internally and fills the Hermitian half.
+        return scipy.fft.fftn(x, axes=_axes(ndim), workers=self.workers)
+
+    def fft(self, x, ndim=1):
+        return scipy.fft.fftn(x, axes=_axes(ndim), workers=self.workers)
+
+    def ifft(self, x, ndim=1):
+        return scipy.fft.ifftn(x, axes=_axes(ndim), workers=self.workers)
+
+    def irfft(self, x, ndim=1):
+        shape = x.shape[-ndim:]
+        half = x[..., : shape[-1] // 2 + 1]
+        return scipy.fft.irfftn(half, s=shape, axes=_axes(ndim), workers=self.workers)
+
+    def cdgmm(self, x, filters):
+        return x * filters
+
+    def modulus(self, x):
+        return np.abs(x)
+
+    def modulus_rotation(self, x, axis):
+        return np.sqrt(np.sum(x.real**2 + x.imag**2, axis=axis))
+
+    def subsample_fourier(self, x, k, ndim=1):
+        if k == 1:
+            return x
+        lead = x.shape[: x.ndim - ndim]
+        split = []
+        for n in x.shape[x.ndim - ndim:]:
+            split += [k, n // k]
+        y = x.reshape(lead + tuple(split))
+        return y.mean(axis=tuple(range(len(lead), len(lead) + 2 * ndim, 2)))
+
+    def pad(self, x, pad_widths, mode="reflect"):
+        widths = [(0, 0)] * (x.ndim - len(pad_widths)) + [tuple(w) for w in pad_widths]
+        return np.pad(x, widths, mode=mode)
+
+    def crop(self, x, bounds):
+        index = (Ellipsis,) + tuple(slice(a, b) for a, b in bounds)
+        return x[index]
+
+    def stack(self, arrays, axis):
+        return np.stack(arrays, axis=axis)
+
+    def concatenate(self, arrays, axis):
+        return np.concatenate(arrays, axis=axis)
+
+    def take(self, x, indices, axis):
+        return np.take(x, np.asarray(indices, dtype=np.intp), axis=axis)
+
+    def reshape(self, x, shape):
+        return np.reshape(x, tuple(shape))
+
+    def sum(self, x, axis, keepdims=False):
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    def integrals(self, x, powers, ndim):
+        flat = x.reshape(x.shape[: x.ndim - ndim] + (-1,))
+        return np.stack([np.sum(flat**p, axis=-1) for p in powers], axis=-1)
+
+    def real(self, x):
+        return x.real
+
+
+backend = NumpyBackend()

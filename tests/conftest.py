@@ -1,0 +1,45 @@
+"""Test configuration. Imports no framework: each test module imports what it needs.
+
+``KYMATIO_TEST_BACKENDS`` (comma-separated, default ``numpy``) lists the frameworks that must be
+present; a listed framework that cannot be imported fails the run instead of skipping its tests.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+# backend name -> modules that must import for its tests to run
+_REQUIREMENTS = {
+    "numpy": ("numpy", "scipy", "kymatio.numpy"),
+}
+
+
+def requested_backends() -> list[str]:
+    raw = os.environ.get("KYMATIO_TEST_BACKENDS", "numpy")
+    return [b.strip() for b in raw.split(",") if b.strip()]
+
+
+def pytest_sessionstart(session):
+    missing = []
+    for name in requested_backends():
+        modules = _REQUIREMENTS.get(name)
+        if modules is None:
+            missing.append(f"{name} (unknown backend name; known: {sorted(_REQUIREMENTS)})")
+            continue
+        for module in modules:
+            if importlib.util.find_spec(module) is None:
+                missing.append(f"{name} (module {module} is not installed)")
+    if missing:
+        raise pytest.UsageError(
+            "KYMATIO_TEST_BACKENDS requests frameworks that are missing: " + "; ".join(missing)
+        )
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
