@@ -10,6 +10,7 @@ __all__ = [
     "KymatioError",
     "ScatteringValueError",
     "ScatteringTypeError",
+    "UnsupportedParameterError",
     "BackendError",
     "BackendNotFoundError",
     "BackendUnavailableError",
@@ -32,6 +33,13 @@ class ScatteringValueError(KymatioError, ValueError, RuntimeError):
 
 class ScatteringTypeError(KymatioError, TypeError):
     """A parameter or an input has a type that the transform does not accept."""
+
+
+class UnsupportedParameterError(ScatteringValueError, NotImplementedError):
+    """A parameter asks for something that is not implemented (e.g. scattering beyond order 2).
+
+    Subclasses ``NotImplementedError`` as the reference's error did.
+    """
 
 
 class BackendError(KymatioError, ImportError):

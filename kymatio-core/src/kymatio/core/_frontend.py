@@ -30,6 +30,14 @@ def check_integer(value: Any, name: str, minimum: int | None = None) -> int:
     return value
 
 
+def check_choice(value: Any, name: str, choices: tuple) -> Any:
+    """Return ``value`` if it is one of ``choices``, else raise a ValueError listing them."""
+    if not isinstance(value, str) or value not in choices:
+        accepted = ", ".join(repr(c) for c in choices)
+        raise ScatteringValueError(f"{name} must be one of {accepted}. Got: {value!r}.")
+    return value
+
+
 class ScatteringBase:
     """Backend resolution, filter caching and input checks shared by all transforms.
 

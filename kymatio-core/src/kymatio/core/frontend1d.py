@@ -1,0 +1,350 @@
+"""Base class of the 1-D scattering frontends: parameters, filters, padding, output formatting."""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ._errors import ScatteringTypeError, ScatteringValueError, UnsupportedParameterError
+from ._frontend import ScatteringBase, check_choice, check_integer
+from .filters1d import anden_generator, compute_temporal_support, gauss_1d, scattering_filter_factory
+from .scattering1d import Block, assemble, build_plan, scattering1d, sort_keys
+
+__all__ = ["ScatteringBase1D", "parse_T", "compute_padding", "compute_border_indices"]
+
+OUT_TYPES = ("array", "dict", "list")
+
+
+def parse_T(T: Any, J: int, N_input: int, T_alias: str = "T") -> tuple[float, Any]:
+    """Interpret the averaging scale: returns ``(T_value, average)``, ``average`` in
+    ``{'local', 'global', False}``.
+
+    ``None`` means ``2**J``; ``'global'`` sums over the whole (padded) signal; ``0`` disables
+    averaging; any number ``1 <= T <= N_input`` is a local averaging scale.
+    """
+    if T is None:
+        return 2**J, "local"
+    if isinstance(T, str):
+        if T == "global":
+            return 2**J, "global"
+        raise ScatteringValueError(
+            f"{T_alias} must be None, 'global', 0 or a number >= 1, got the string {T!r}.")
+    if isinstance(T, (bool, np.bool_)) or not isinstance(T, numbers.Real):
+        raise ScatteringTypeError(
+            f"{T_alias} must be None, 'global', 0 or a number >= 1, got {T!r} of type "
+            f"{type(T).__name__}.")
+    if not math.isfinite(T):
+        raise ScatteringValueError(f"{T_alias} must be finite, got {T!r}.")
+    if T > N_input:
+        raise ScatteringValueError(
+            f"The support {T_alias} of the low-pass filter cannot exceed input length (got "
+            f"{T_alias}={T} > N={N_input}). For large averaging size, consider passing "
+            f"{T_alias}='global'.")
+    if T == 0:
+        return 2**J, False
+    if T < 1:
+        raise ScatteringValueError(f"{T_alias} must be ==0 or >=1 (got {T}).")
+    return T, "local"
+
+
+def compute_padding(N: int, N_input: int) -> tuple[int, int]:
+    """Left and right padding that bring ``N_input`` samples to ``N`` (extra sample on the right)."""
+    if N < N_input:
+        raise ScatteringValueError(
+            f"Padding support should be larger than the original signal size! (got padded size {N} "
+            f"< signal size {N_input})")
+    to_add = N - N_input
+    pad_left = to_add // 2
+    pad_right = to_add - pad_left
+    if max(pad_left, pad_right) >= N_input:
+        raise ScatteringValueError(
+            f"Too large padding value, will lead to NaN errors (padding {max(pad_left, pad_right)} "
+            f">= signal size {N_input}); use a longer signal or a smaller J/T.")
+    return pad_left, pad_right
+
+
+def compute_border_indices(log2_T: int, J: int, i0: int, i1: int) -> tuple[dict, dict]:
+    """Index range ``[ind_start[r], ind_end[r])`` of the unpadded signal at subsampling ``2**r``."""
+    ind_start, ind_end = {0: i0}, {0: i1}
+    for j in range(1, max(log2_T, J) + 1):
+        ind_start[j] = ind_start[j - 1] // 2 + ind_start[j - 1] % 2
+        ind_end[j] = ind_end[j - 1] // 2 + ind_end[j - 1] % 2
+    return ind_start, ind_end
+
+
+def parse_Q(Q: Any) -> tuple[int, int]:
+    """Normalise ``Q`` to ``(Q1, Q2)``; integers (NumPy ones too) or 1-/2-tuples of integers >= 1."""
+    entries = Q if isinstance(Q, tuple) else (Q,)
+    for q in entries:
+        if isinstance(q, numbers.Real) and not isinstance(q, (bool, np.bool_)) and q < 1:
+            raise ScatteringValueError(f"Q must always be >= 1, got {Q!r}.")
+    if isinstance(Q, tuple):
+        if len(Q) not in (1, 2):
+            raise UnsupportedParameterError(
+                "Q must be an integer, 1-tuple or 2-tuple. Scattering transforms beyond order 2 are "
+                f"not implemented. Got: {Q!r}")
+        if not all(isinstance(q, numbers.Integral) and not isinstance(q, (bool, np.bool_)) for q in Q):
+            raise ScatteringValueError(f"Q must be an integer or a tuple of integers, got {Q!r}.")
+        return (int(Q[0]), int(Q[1]) if len(Q) == 2 else 1)
+    if isinstance(Q, numbers.Integral) and not isinstance(Q, (bool, np.bool_)):
+        return (int(Q), 1)
+    raise ScatteringValueError(
+        f"Q must be an integer or a tuple (Q1,) or (Q1, Q2) of integers, got {Q!r} of type "
+        f"{type(Q).__name__}.")
+
+
+def parse_stride(stride: Any, average: Any, T: Any, name: str = "stride") -> int | None:
+    """log2 of a power-of-two stride, or ``None`` if ``stride`` is ``None``."""
+    if stride is None:
+        return None
+    if isinstance(stride, (bool, np.bool_)) or not isinstance(stride, numbers.Integral):
+        if isinstance(stride, numbers.Real) and float(stride).is_integer():
+            stride = int(stride)
+        else:
+            raise ScatteringValueError(f"{name} must be integer. Got: {stride!r}")
+    stride = int(stride)
+    if stride < 1 or stride & (stride - 1):
+        raise ScatteringValueError(f"{name} must be a power of two. Got: {stride}")
+    if average != "local":
+        raise ScatteringValueError(f"{name}={stride} is incompatible with T={T!r}.")
+    return int(stride).bit_length() - 1
+
+
+class ScatteringBase1D(ScatteringBase):
+    """The 1-D scattering transform, independent of the framework.
+
+    See :class:`kymatio.numpy.Scattering1D` for the parameters.
+    """
+
+    _signal_ndim = 1
+    r_psi = math.sqrt(0.5)
+    sigma0 = 0.1
+    alpha = 5.0
+    _reduction = staticmethod(np.sum)
+
+    def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0,
+                 out_type="array", backend=None):
+        self.J = check_integer(J, "J", minimum=0)
+        self.shape = self._parse_shape(shape)
+        self._Q = Q
+        self.Q  # validates
+        self._T = T
+        self._stride = stride
+        self.max_order = max_order
+        self.out_type = out_type
+        self._oversampling = self._parse_oversampling(oversampling)
+        self.T  # validates T against the shape
+        self._log2_stride = parse_stride(self._stride, self.average, self._T)
+        self._instantiate_backend(backend)
+        self.build()
+        self.create_filters()
+
+    # -- parameters -----------------------------------------------------------------------------
+    @staticmethod
+    def _parse_shape(shape):
+        if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)):
+            shape = (int(shape),)
+        elif isinstance(shape, tuple):
+            if len(shape) != 1:
+                raise ScatteringValueError(
+                    "If shape is specified as a tuple, it must have exactly one element. "
+                    f"Got: {shape!r}")
+        else:
+            raise ScatteringValueError(f"shape must be an integer or a 1-tuple. Got: {shape!r}")
+        return (check_integer(shape[0], "shape[0]", minimum=1),)
+
+    def _parse_oversampling(self, oversampling):
+        if oversampling is None:
+            return 0
+        if isinstance(oversampling, (bool, np.bool_)) or not isinstance(oversampling, numbers.Real):
+            raise ScatteringValueError(f"oversampling must be integer, got {oversampling!r}.")
+        if oversampling < 0:
+            raise ScatteringValueError(f"oversampling must be nonnegative. Got: {oversampling}")
+        if not float(oversampling).is_integer():
+            raise ScatteringValueError(f"oversampling must be integer. Got: {oversampling}")
+        oversampling = int(oversampling)
+        if oversampling > 0:
+            warnings.warn("The oversampling argument is deprecated and will be removed in v0.5; "
+                          "use stride instead (stride = T / 2**oversampling).",
+                          DeprecationWarning, stacklevel=4)
+            T_value, average = parse_T(self._T, self.J, self.shape[0])
+            log2_T = int(math.floor(math.log2(T_value)))
+            if self._stride not in (None, 2 ** (log2_T - oversampling - 1)):
+                raise ScatteringValueError(
+                    f"oversampling={oversampling} and stride={self._stride} are incompatible.")
+            if average != "local":
+                raise ScatteringValueError(
+                    f"oversampling={oversampling} is incompatible with T={self._T!r}.")
+            self._stride = 2 ** max(log2_T - oversampling, 0)
+        return oversampling
+
+    @property
+    def Q(self) -> tuple[int, int]:
+        """Wavelets per octave of the first and second layer."""
+        return parse_Q(self._Q)
+
+    @property
+    def T(self):
+        return parse_T(self._T, self.J, self.shape[0])[0]
+
+    @property
+    def average(self):
+        """``'local'``, ``'global'`` or ``False`` (no averaging, ``T=0``)."""
+        return parse_T(self._T, self.J, self.shape[0])[1]
+
+    @property
+    def log2_T(self) -> int:
+        return int(math.floor(math.log2(self.T)))
+
+    @property
+    def log2_stride(self) -> int:
+        return self.log2_T if self._log2_stride is None else self._log2_stride
+
+    @property
+    def stride(self) -> int:
+        return 2**self.log2_stride
+
+    @property
+    def oversampling(self) -> int:
+        warnings.warn("oversampling is deprecated and will be removed in v0.5; use stride.",
+                      DeprecationWarning, stacklevel=2)
+        return self._oversampling
+
+    @property
+    def filterbank(self):
+        return (anden_generator, {"alpha": self.alpha, "r_psi": self.r_psi, "sigma0": self.sigma0})
+
+    @property
+    def max_order(self) -> int:
+        return self._max_order
+
+    @max_order.setter
+    def max_order(self, value):
+        if isinstance(value, (bool, np.bool_)) or value not in (1, 2):
+            raise ScatteringValueError(f"max_order must be 1 or 2, got {value!r}.")
+        self._max_order = int(value)
+
+    @property
+    def out_type(self) -> str:
+        return self._out_type
+
+    @out_type.setter
+    def out_type(self, value):
+        self._out_type = check_choice(value, "out_type", OUT_TYPES)
+
+    # -- construction -----------------------------------------------------------------------
+    def build(self):
+        """Padding and unpadding indices for the signal length and the averaging scale."""
+        N_input = self.shape[0]
+        phi_f = gauss_1d(N_input, self.sigma0 / self.T)
+        min_to_pad = 3 * compute_temporal_support(phi_f[None, :], criterion_amplitude=1e-3)
+        J_max_support = int(math.floor(math.log2(3 * N_input - 2))) if N_input > 1 else 0
+        J_pad = min(int(math.ceil(math.log2(N_input + 2 * min_to_pad))), J_max_support)
+        self._N_padded = 2**J_pad
+        self.pad_left, self.pad_right = compute_padding(self._N_padded, N_input)
+        self.ind_start, self.ind_end = compute_border_indices(
+            max(self.log2_T, self.log2_stride, J_pad), self.J, self.pad_left,
+            self.pad_left + N_input)
+
+    def create_filters(self):
+        """Build the filter banks (NumPy float64) and the width-first plan of the algorithm."""
+        self.phi_f, self.psi1_f, self.psi2_f = scattering_filter_factory(
+            self._N_padded, self.J, self.Q, self.T, self.filterbank, _reduction=self._reduction)
+        largest = max(psi["j"] for psi in self.psi1_f + self.psi2_f)
+        log2_N = int(math.log2(self._N_padded))
+        if self.average != "local" and largest > log2_N:
+            raise ScatteringValueError(
+                f"J={self.J} is too large for shape={self.shape}: the widest wavelets would be "
+                f"subsampled by 2**{largest} but the padded signal has only 2**{log2_N} samples.")
+        if self.log2_stride > log2_N:
+            raise ScatteringValueError(
+                f"stride={self.stride} exceeds the padded signal length {self._N_padded}.")
+        self._set_filters(build_plan(self.phi_f, self.psi1_f, self.psi2_f, self.log2_stride,
+                                     self.average == "local"))
+
+    # -- the transform ----------------------------------------------------------------------
+    def _check_runtime_args(self):
+        check_choice(self.out_type, "out_type", OUT_TYPES)
+        if not self.average and self.out_type == "array":
+            raise ScatteringValueError(
+                "Cannot convert to out_type='array' with T=0. Please set out_type to 'dict' or 'list'.")
+
+    def scattering(self, x):
+        """Scattering coefficients of the signals in the last axis of ``x``.
+
+        Returns an array ``batch + (C, T_out)`` for ``out_type='array'``, a dict ``{n: coef}`` (path
+        keys in the depth-first order of the reference) for ``'dict'``, or a list of dicts
+        ``{'coef', 'j', 'n', 'order'}`` sorted by ``(order, n)`` for ``'list'``.
+        """
+        self._check_runtime_args()
+        x, dtype = self._prepare_input(x)
+        self._check_signal_shape(tuple(x.shape), self.shape)
+        batch_shape = self._batch_shape(x)
+        backend = self.backend
+        x = backend.reshape(x, (-1, 1, self.shape[0]))
+        x = backend.pad(x, [(self.pad_left, self.pad_right)], mode="reflect")
+        blocks = scattering1d(x, backend, self._filters(dtype), self.max_order)
+        if self.average == "global":
+            blocks = [Block(b.keys, backend.sum(b.coef, axis=-1, keepdims=True), b.res) for b in blocks]
+        else:
+            blocks = [Block(b.keys, backend.crop(b.coef, [(self.ind_start[b.res], self.ind_end[b.res])]),
+                            b.res) for b in blocks]
+        if self.out_type == "array":
+            coef, _ = assemble(blocks, backend)
+            return self._reshape_output(coef, batch_shape, tuple(coef.shape[1:]))
+        paths = {}
+        for block in blocks:
+            length = tuple(block.coef.shape[2:])
+            for i, key in enumerate(block.keys):
+                coef = backend.take(block.coef, [i], axis=1)
+                paths[key] = self._reshape_output(coef, batch_shape, length)
+        if self.out_type == "dict":
+            return {key: paths[key] for key in self._depth_first_keys(paths)}
+        return [{"coef": paths[key], "j": self._path_j(key), "n": key, "order": len(key)}
+                for key in sorted(paths, key=lambda k: (len(k), k))]
+
+    @staticmethod
+    def _depth_first_keys(keys):
+        """The reference's dict order: (), (0,), (0, n2)..., (1,), ..."""
+        return sorted(keys, key=lambda k: (k[:1], len(k), k))
+
+    def _path_j(self, key):
+        filters = (self.psi1_f, self.psi2_f)
+        return tuple(filters[order][n]["j"] for order, n in enumerate(key))
+
+    def _keys(self):
+        keys = [()] + [(n1,) for n1 in range(len(self.psi1_f))]
+        if self.max_order >= 2:
+            keys += [(n1, n2) for n1, psi1 in enumerate(self.psi1_f)
+                     for n2, psi2 in enumerate(self.psi2_f) if psi2["j"] > psi1["j"]]
+        return [keys[i] for i in sort_keys(keys)]
+
+    def meta(self) -> dict:
+        """Description of every output channel, row ``c`` for channel ``c`` of the array output.
+
+        Returns
+        -------
+        dict
+            ``order`` (C,) ints; ``key`` list of path tuples ``n``; ``n``, ``xi``, ``sigma``, ``j``
+            arrays (C, max_order) of the wavelets along the path, NaN-padded (order 0 is all NaN).
+        """
+        keys = self._keys()
+        filters = (self.psi1_f, self.psi2_f)[: self.max_order]
+        pad = self.max_order
+        meta = {"order": np.array([len(k) for k in keys]), "key": keys,
+                "n": np.array([list(k) + [np.nan] * (pad - len(k)) for k in keys], dtype=float)}
+        for field in ("xi", "sigma", "j"):
+            meta[field] = np.array(
+                [[filters[o][n][field] for o, n in enumerate(k)] + [np.nan] * (pad - len(k))
+                 for k in keys], dtype=float)
+        return meta
+
+    def output_size(self, detail: bool = False):
+        """Number of channels ``C``, or the tuple of counts per order with ``detail=True``."""
+        order = self.meta()["order"]
+        if detail:
+            return tuple(int(np.sum(order == o)) for o in range(self.max_order + 1))
+        return int(order.size)

@@ -1,0 +1,148 @@
+r"""1-D scattering, width-first, over the backend protocol.
+
+For a reflect-padded real signal :math:`x` of length :math:`N` with DFT :math:`\hat x`, wavelets
+:math:`\psi_{n}` of maximal subsampling :math:`2^{j_n}` and a low-pass :math:`\phi` at stride
+:math:`2^s` (``log2_stride``), writing :math:`P_k` for periodisation by averaging (subsampling by
+:math:`k` done in the Fourier domain) and :math:`f^{(l)}` for level :math:`l` of a filter:
+
+.. math::
+
+    S_0 &= \Re\,\mathcal F^{-1} P_{2^s}(\hat x\,\phi^{(0)}) \\
+    U_1[n_1] &= |\mathcal F^{-1} P_{2^{k_1}}(\hat x\,\psi_{n_1}^{(0)})|, \quad k_1 = \min(j_1, s) \\
+    S_1[n_1] &= \Re\,\mathcal F^{-1} P_{2^{s-k_1}}(\hat U_1\,\phi^{(k_1)}) \\
+    U_2[n_1, n_2] &= |\mathcal F^{-1} P_{2^{k_2-k_1}}(\hat U_1\,\psi_{n_2}^{(k_1)})|,
+        \quad k_2 = \min(j_2, s),\ j_2 > j_1 \\
+    S_2[n_1, n_2] &= \Re\,\mathcal F^{-1} P_{2^{s-k_2}}(\hat U_2\,\phi^{(k_2)})
+
+Without local averaging (``T=0`` or ``T='global'``) :math:`k = j` and the moduli :math:`U` are the
+coefficients. The reference walks this tree one path at a time; here the wavelets of one ``j1`` are
+applied together (one broadcast product, one batched inverse FFT), and for each of them all second-order
+wavelets that share a subsampling factor are applied together too. Chunks bound the width of every
+batched operation so peak memory stays near a few copies of the padded batch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Block", "build_plan", "scattering1d", "assemble"]
+
+# Upper bound on the complex elements of one batched product (B x filters x frequencies).
+CHUNK_ELEMENTS = 2**21
+
+
+@dataclass
+class Block:
+    """Coefficients of several paths that share a time resolution.
+
+    ``coef`` has shape ``(B, len(keys), T)``; ``keys`` are the path indices ``n`` (tuples);
+    ``res`` is the log2 of the time subsampling of ``coef`` relative to the padded signal.
+    """
+
+    keys: list
+    coef: Any
+    res: int
+
+
+def build_plan(phi_f: dict, psi1_f: list, psi2_f: list, log2_stride: int,
+               average_local: bool) -> dict:
+    """Group the filters for width-first evaluation; returns a tree of NumPy arrays and ints.
+
+    First-order wavelets are grouped by ``j1`` (they then share both their subsampling and the set of
+    second-order wavelets with ``j2 > j1``); within a group, second-order wavelets are grouped by their
+    subsampling ``k2``. Filters of a group are stacked into one ``(K, N)`` array.
+    """
+    s = log2_stride
+
+    def subsampling(j):
+        return min(j, s) if average_local else j
+
+    groups = []
+    j1_values = sorted({psi["j"] for psi in psi1_f})
+    for j1 in j1_values:
+        n1 = [n for n, psi in enumerate(psi1_f) if psi["j"] == j1]
+        k1 = subsampling(j1)
+        group = {"j1": j1, "k1": k1, "n1": n1,
+                 "psi": np.stack([psi1_f[n]["levels"][0] for n in n1]), "order2": []}
+        valid = [n for n, psi in enumerate(psi2_f) if psi["j"] > j1]
+        for k2 in sorted({subsampling(psi2_f[n]["j"]) for n in valid}):
+            n2 = [n for n in valid if subsampling(psi2_f[n]["j"]) == k2]
+            group["order2"].append(
+                {"k2": k2, "n2": n2, "psi": np.stack([psi2_f[n]["levels"][k1] for n in n2])})
+        groups.append(group)
+    return {"log2_stride": s, "average_local": average_local,
+            "phi": list(phi_f["levels"]), "groups": groups}
+
+
+def _chunks(n: int, size: int):
+    size = max(1, size)
+    for start in range(0, n, size):
+        yield start, min(start + size, n)
+
+
+def scattering1d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> list[Block]:
+    """Scatter padded real signals ``x`` of shape ``(B, 1, N)``; return the coefficient blocks.
+
+    ``plan`` is :func:`build_plan`'s tree with its arrays converted to ``backend`` arrays of the
+    precision of ``x``. Blocks come in computation order; :func:`assemble` sorts them.
+    """
+    s = plan["log2_stride"]
+    average = plan["average_local"]
+    phi = plan["phi"]
+    batch = x.shape[0] if x.shape[0] is not None else 1  # dynamic batch: size chunks for one
+    N = x.shape[-1]
+
+    def low_pass(u_hat, k):
+        """Average a spectrum at resolution ``k`` and subsample it to the stride."""
+        return backend.irfft(backend.subsample_fourier(backend.cdgmm(u_hat, phi[k]), 2 ** (s - k)))
+
+    def wavelet_modulus(u_hat, psi, k):
+        return backend.modulus(backend.ifft(backend.subsample_fourier(backend.cdgmm(u_hat, psi), 2**k)))
+
+    x_hat = backend.rfft(x)
+    blocks = [Block([()], low_pass(x_hat, 0) if average else x, 0 if not average else s)]
+    width = max(1, CHUNK_ELEMENTS // max(1, batch * N))
+    for group in plan["groups"]:
+        k1 = group["k1"]
+        order2 = group["order2"] if max_order >= 2 else []
+        n1_all = group["n1"]
+        for start, stop in _chunks(len(n1_all), width):
+            n1 = n1_all[start:stop]
+            u1 = wavelet_modulus(x_hat, group["psi"][start:stop], k1)
+            need_hat = average or order2
+            u1_hat = backend.rfft(u1) if need_hat else None
+            blocks.append(Block([(n,) for n in n1], low_pass(u1_hat, k1) if average else u1,
+                                s if average else k1))
+            if not order2:
+                continue
+            # (B, c1, 1, N1) against (K2, N1): every first-order path meets every wavelet of the
+            # sub-group in one broadcast product.
+            u1_hat = backend.reshape(u1_hat, (-1, len(n1), 1, u1_hat.shape[-1]))
+            N1 = N // 2**k1
+            width2 = max(1, CHUNK_ELEMENTS // max(1, batch * len(n1) * N1))
+            for sub in order2:
+                k2 = sub["k2"]
+                for a, b in _chunks(len(sub["n2"]), width2):
+                    n2 = sub["n2"][a:b]
+                    u2 = wavelet_modulus(u1_hat, sub["psi"][a:b], max(k2 - k1, 0))
+                    u2 = backend.reshape(u2, (-1, len(n1) * len(n2), u2.shape[-1]))
+                    coef = low_pass(backend.rfft(u2), k2) if average else u2
+                    blocks.append(Block([(p, q) for p in n1 for q in n2], coef, s if average else k2))
+    return blocks
+
+
+def sort_keys(keys: list) -> list:
+    """Indices that order path keys by ``(order, n)``: the channel order of the array output."""
+    return sorted(range(len(keys)), key=lambda i: (len(keys[i]), keys[i]))
+
+
+def assemble(blocks: list[Block], backend: Any) -> tuple[Any, list]:
+    """Stack blocks of equal length into ``(B, C, T)`` in ``(order, n)`` order; return it and the keys."""
+    keys = [key for block in blocks for key in block.keys]
+    order = sort_keys(keys)
+    coef = backend.concatenate([block.coef for block in blocks], axis=1)
+    if order != list(range(len(keys))):
+        coef = backend.take(coef, order, axis=1)
+    return coef, [keys[i] for i in order]
