@@ -1,0 +1,174 @@
+"""Base class of the 2-D scattering frontends: parameters, filters, padding, output formatting."""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ._errors import ScatteringTypeError, ScatteringValueError
+from ._frontend import ScatteringBase, check_choice, check_integer
+from .filters2d import filter_bank
+from .scattering2d import build_plan, path_keys, scattering2d
+
+__all__ = ["ScatteringBase2D", "compute_padding"]
+
+OUT_TYPES = ("array", "list")
+
+
+def compute_padding(M: int, N: int, J: int) -> tuple[int, int]:
+    """Padded size ``(M_pad, N_pad)``: the next multiple of ``2**J`` above the image plus ``2**J``.
+
+    ``M_pad = 2**J * (M // 2**J + 2)``, so that after subsampling by ``2**J`` one border row and column
+    on each side can be dropped and ``M // 2**J`` rows remain.
+    """
+    return 2**J * (M // 2**J + 2), 2**J * (N // 2**J + 2)
+
+
+class ScatteringBase2D(ScatteringBase):
+    """The 2-D scattering transform, independent of the framework.
+
+    See :class:`kymatio.numpy.Scattering2D` for the parameters.
+    """
+
+    _signal_ndim = 2
+
+    def __init__(self, J, shape, L=8, max_order=2, pre_pad=False, backend=None, out_type="array"):
+        self.J = check_integer(J, "J", minimum=1)
+        self.shape = self._parse_shape(shape)
+        self.L = check_integer(L, "L", minimum=1)
+        self.max_order = max_order
+        if not isinstance(pre_pad, (bool, np.bool_)):
+            raise ScatteringTypeError(
+                f"pre_pad must be True or False, got {pre_pad!r} of type {type(pre_pad).__name__}.")
+        self.pre_pad = bool(pre_pad)
+        self.out_type = out_type
+        self._instantiate_backend(backend)
+        self.build()
+        self.create_filters()
+
+    # -- parameters -----------------------------------------------------------------------------
+    @staticmethod
+    def _parse_shape(shape) -> tuple[int, int]:
+        if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+            raise ScatteringValueError(
+                f"shape must be a tuple (M, N) of two integers, got {shape!r}.")
+        return (check_integer(shape[0], "shape[0]", minimum=1),
+                check_integer(shape[1], "shape[1]", minimum=1))
+
+    @property
+    def max_order(self) -> int:
+        """Highest scattering order, 1 or 2 (settable)."""
+        return self._max_order
+
+    @max_order.setter
+    def max_order(self, value):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
+                or value not in (1, 2):
+            raise ScatteringValueError(f"max_order must be 1 or 2, got {value!r}.")
+        self._max_order = int(value)
+
+    @property
+    def out_type(self) -> str:
+        """Output format, ``'array'`` or ``'list'`` (settable)."""
+        return self._out_type
+
+    @out_type.setter
+    def out_type(self, value):
+        self._out_type = check_choice(value, "out_type", OUT_TYPES)
+
+    @property
+    def M(self) -> int:
+        """Image height."""
+        return self.shape[0]
+
+    @property
+    def N(self) -> int:
+        """Image width."""
+        return self.shape[1]
+
+    # -- construction -----------------------------------------------------------------------
+    def build(self):
+        """Padded size and reflect-padding widths (top, bottom), (left, right)."""
+        M, N = self.shape
+        if 2**self.J > M or 2**self.J > N:
+            raise ScatteringValueError(
+                f"The smallest dimension should be larger than 2^J: got shape={self.shape} and "
+                f"J={self.J} (2^J = {2**self.J}); use J <= {int(np.log2(min(M, N)))} for this shape.")
+        self._M_padded, self._N_padded = compute_padding(M, N, self.J)
+        extra_M, extra_N = self._M_padded - M, self._N_padded - N
+        self._pad_widths = ((extra_M // 2, (extra_M + 1) // 2), (extra_N // 2, (extra_N + 1) // 2))
+
+    def create_filters(self):
+        """Build the filter bank at the padded size (NumPy float64) and its width-first plan."""
+        bank = filter_bank(self._M_padded, self._N_padded, self.J, self.L)
+        self.phi, self.psi = bank["phi"], bank["psi"]
+        self._set_filters(build_plan(self.phi, self.psi, self.J, self.L))
+
+    # -- the transform ----------------------------------------------------------------------
+    def scattering(self, x):
+        """Scattering coefficients of the images in the last two axes of ``x``.
+
+        Returns an array ``batch + (C, M // 2**J, N // 2**J)`` for ``out_type='array'``, or, for
+        ``'list'``, a list of ``C`` dicts ``{'coef', 'j', 'n', 'theta'}`` (``coef`` of shape
+        ``batch + (M // 2**J, N // 2**J)``, the others tuples of length 0, 1 or 2) in channel order.
+        """
+        check_choice(self.out_type, "out_type", OUT_TYPES)
+        x, dtype = self._prepare_input(x)
+        if self.pre_pad:
+            padded = (self._M_padded, self._N_padded)
+            if tuple(x.shape[-2:]) != padded:
+                raise ScatteringValueError(
+                    f"With pre_pad=True the input should end with the padded size (M_pad, N_pad) = "
+                    f"{padded} (for shape={self.shape} and J={self.J}), got an input of shape "
+                    f"{tuple(x.shape)}.")
+        else:
+            self._check_signal_shape(tuple(x.shape), self.shape)
+        batch_shape = self._batch_shape(x)
+        backend = self.backend
+        x = backend.reshape(x, (-1, 1) + tuple(x.shape[-2:]))
+        if not self.pre_pad:
+            x = backend.pad(x, self._pad_widths, mode="reflect")
+        S = scattering2d(x, backend, self._filters(dtype), self.max_order)
+        m, n = S.shape[-2] - 2, S.shape[-1] - 2
+        S = backend.crop(S, [(1, 1 + m), (1, 1 + n)])
+        if self.out_type == "array":
+            return self._reshape_output(S, batch_shape, (S.shape[1], m, n))
+        return [{"coef": self._reshape_output(backend.take(S, [c], axis=1), batch_shape, (m, n)),
+                 "j": j, "n": key, "theta": theta}
+                for c, (key, j, theta) in enumerate(path_keys(self.J, self.L, self.max_order))]
+
+    def meta(self) -> dict:
+        """Description of every output channel, row ``c`` for channel ``c`` of the array output.
+
+        Returns
+        -------
+        dict
+            ``order`` (C,) ints; ``key`` list of path tuples ``n`` (``n = j * L + theta``); ``n``,
+            ``j``, ``theta``, ``xi``, ``sigma``: float arrays ``(C, max_order)`` describing the
+            wavelets along the path, NaN-padded (the order-0 row is all NaN).
+        """
+        keys = path_keys(self.J, self.L, self.max_order)
+        width = self.max_order
+
+        def padded(rows):
+            return np.array([list(r) + [np.nan] * (width - len(r)) for r in rows], dtype=float)
+
+        return {
+            "order": np.array([len(key) for key, _, _ in keys]),
+            "key": [key for key, _, _ in keys],
+            "n": padded(key for key, _, _ in keys),
+            "j": padded(j for _, j, _ in keys),
+            "theta": padded(theta for _, _, theta in keys),
+            "xi": padded([self.psi[n]["xi"] for n in key] for key, _, _ in keys),
+            "sigma": padded([self.psi[n]["sigma"] for n in key] for key, _, _ in keys),
+        }
+
+    def output_size(self, detail: bool = False):
+        """Number of channels ``C``, or the tuple of counts per order with ``detail=True``.
+
+        ``C = 1 + L J + L**2 J (J - 1) / 2`` for ``max_order=2`` and ``1 + L J`` for ``max_order=1``.
+        """
+        J, L = self.J, self.L
+        counts = (1, L * J, L * L * J * (J - 1) // 2)[: self.max_order + 1]
+        return tuple(counts) if detail else sum(counts)
