@@ -1,0 +1,166 @@
+"""Base class of the 3-D solid-harmonic scattering frontends: parameters, filters, output formatting."""
+from __future__ import annotations
+
+import math
+import numbers
+import numpy as np
+
+from ._errors import ScatteringTypeError, ScatteringValueError, UnsupportedParameterError
+from ._frontend import ScatteringBase, check_choice, check_integer
+from .filters3d import check_positive_real, gaussian_filter_bank, solid_harmonic_filter_bank
+from .scattering3d import path_keys, scattering3d
+
+__all__ = ["ScatteringBase3D"]
+
+METHODS = ("integral",)
+
+
+def _check_max_order(value) -> int:
+    value = check_integer(value, "max_order")
+    if value > 2:
+        raise UnsupportedParameterError(
+            f"max_order must be 1 or 2, got {value}: scattering beyond order 2 is not implemented.")
+    if value < 1:
+        raise ScatteringValueError(f"max_order must be 1 or 2, got {value}.")
+    return value
+
+
+def _check_rotation_covariant(value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ScatteringTypeError(
+            f"rotation_covariant must be True or False, got {value!r} of type "
+            f"{type(value).__name__}.")
+    return bool(value)
+
+
+def _check_integral_powers(value) -> tuple[float, ...]:
+    """The powers as a tuple of floats: a non-empty 1-D sequence of finite real numbers."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise ScatteringTypeError(
+            f"integral_powers must be a non-empty sequence of real numbers such as (0.5, 1.0, 2.0), "
+            f"got {value!r} of type {type(value).__name__}.")
+    values = list(value.tolist() if isinstance(value, np.ndarray) else value)
+    if not values:
+        raise ScatteringValueError(
+            f"integral_powers must be a non-empty sequence of real numbers, got {value!r}.")
+    for p in values:
+        if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
+            raise ScatteringTypeError(
+                f"integral_powers must contain real numbers only, got {p!r} of type "
+                f"{type(p).__name__} in {value!r}.")
+        if not math.isfinite(p):
+            raise ScatteringValueError(
+                f"integral_powers must contain finite numbers only, got {p!r} in {value!r}.")
+    return tuple(float(p) for p in values)
+
+
+class ScatteringBase3D(ScatteringBase):
+    """The 3-D solid-harmonic scattering transform, independent of the framework.
+
+    See :class:`kymatio.numpy.HarmonicScattering3D` for the parameters.
+    """
+
+    _signal_ndim = 3
+
+    def __init__(self, J, shape, L=3, sigma_0=1, max_order=2, rotation_covariant=True,
+                 method="integral", points=None, integral_powers=(0.5, 1.0, 2.0), backend=None):
+        self.J = check_integer(J, "J", minimum=0)
+        self.shape = self._parse_shape(shape)
+        self.L = check_integer(L, "L", minimum=0)
+        self.sigma_0 = check_positive_real(sigma_0, "sigma_0")
+        # Read (and checked) again at every call: users may change them after construction.
+        self.max_order = max_order
+        self.rotation_covariant = rotation_covariant
+        self.method = method
+        self.integral_powers = integral_powers
+        self._check_call_parameters()
+        self.points = points
+        self._gaussian_filters = None
+        self._instantiate_backend(backend)
+        self.build()
+
+    @staticmethod
+    def _parse_shape(shape) -> tuple[int, int, int]:
+        if not isinstance(shape, (tuple, list)) or len(shape) != 3:
+            raise ScatteringValueError(
+                f"shape must be a tuple (M, N, O) of three integers, got {shape!r}.")
+        return tuple(check_integer(n, f"shape[{i}]", minimum=1) for i, n in enumerate(shape))
+
+    def _check_call_parameters(self) -> tuple[int, bool, tuple[float, ...]]:
+        """Validate the mutable attributes; return ``max_order``, ``rotation_covariant``, powers."""
+        check_choice(self.method, "method", METHODS)
+        return (_check_max_order(self.max_order), _check_rotation_covariant(self.rotation_covariant),
+                _check_integral_powers(self.integral_powers))
+
+    # -- construction -----------------------------------------------------------------------
+    def build(self):
+        """Build the solid harmonic filter bank (NumPy, complex128, Fourier domain)."""
+        M, N, O = self.shape
+        self.filters = solid_harmonic_filter_bank(M, N, O, self.J, self.L, self.sigma_0)
+        self._set_filters(self.filters)
+
+    @property
+    def gaussian_filters(self) -> np.ndarray:
+        """Gaussians of widths ``sigma_0 * 2**j``, ``j = 0..J+1``: ``(J + 2, M, N, O)`` complex128.
+
+        Not used by the transform; built on first access.
+        """
+        if self._gaussian_filters is None:
+            M, N, O = self.shape
+            self._gaussian_filters = gaussian_filter_bank(M, N, O, self.J + 1, self.sigma_0)
+        return self._gaussian_filters
+
+    # -- the transform ----------------------------------------------------------------------
+    def scattering(self, x):
+        """Solid-harmonic scattering integrals of the volumes in the last three axes of ``x``.
+
+        Returns an array ``batch + (K, L + 1, P)`` of the input's float dtype, with
+        ``K = output_size()`` rows described by :meth:`meta`, one column per degree ``l`` and one
+        entry per integral power.
+        """
+        max_order, rotation_covariant, powers = self._check_call_parameters()
+        x, dtype = self._prepare_input(x)
+        self._check_signal_shape(tuple(x.shape), self.shape)
+        batch_shape = self._batch_shape(x)
+        if any(n == 0 for n in batch_shape):
+            raise ScatteringValueError(
+                f"Input is empty: got an input of shape {tuple(x.shape)} with no volume.")
+        x = self.backend.reshape(x, (-1,) + self.shape)
+        S = scattering3d(x, self.backend, self._filters(dtype), rotation_covariant, max_order,
+                         powers)
+        return self._reshape_output(
+            S, batch_shape, (len(path_keys(self.J, max_order)), self.L + 1, len(powers)))
+
+    def meta(self) -> dict:
+        """Description of the three output axes ``(K, L + 1, P)``.
+
+        Returns
+        -------
+        dict
+            For the ``K`` rows: ``order`` (K,) ints (1 or 2); ``key`` list of scale tuples
+            ``(j1,)`` or ``(j1, j2)``; ``j`` and ``sigma`` float arrays ``(K, max_order)`` (the scales
+            and the wavelet widths ``sigma_0 * 2**j`` along the path, NaN-padded). For the other
+            axes: ``l`` (L + 1,) the degrees, and ``integral_powers`` (P,) the powers.
+        """
+        max_order, _, powers = self._check_call_parameters()
+        keys = path_keys(self.J, max_order)
+        j = np.array([list(key) + [np.nan] * (max_order - len(key)) for key in keys], dtype=float)
+        return {
+            "order": np.array([len(key) for key in keys]),
+            "key": keys,
+            "j": j,
+            "sigma": self.sigma_0 * 2.0**j,
+            "l": np.arange(self.L + 1),
+            "integral_powers": np.array(powers),
+        }
+
+    def output_size(self, detail: bool = False):
+        """Number ``K`` of rows of the output (its third-to-last axis).
+
+        ``K = (J + 1) + J (J + 1) / 2`` for ``max_order=2`` and ``J + 1`` for ``max_order=1``. With
+        ``detail=True``, the tuple of counts per order: ``(J + 1, J (J + 1) / 2)`` or ``(J + 1,)``.
+        The whole output has ``K * (L + 1) * len(integral_powers)`` values per volume.
+        """
+        max_order = _check_max_order(self.max_order)
+        counts = (self.J + 1, self.J * (self.J + 1) // 2)[:max_order]
+        return tuple(counts) if detail else sum(counts)
