@@ -20,12 +20,20 @@ from ._errors import (
     ScatteringTypeError,
     ScatteringValueError,
 )
-from ._registry import list_backends
+from ._dispatch import HarmonicScattering3D, Scattering1D, Scattering2D, TimeFrequencyScattering
+from ._registry import list_backends, list_frontends
+from ._registry import refresh as refresh_plugins
 from ._version import __version__
 
 __all__ = [
     "__version__",
     "list_backends",
+    "list_frontends",
+    "refresh_plugins",
+    "Scattering1D",
+    "Scattering2D",
+    "HarmonicScattering3D",
+    "TimeFrequencyScattering",
     "KymatioError",
     "ScatteringValueError",
     "ScatteringTypeError",
