@@ -137,6 +137,11 @@ class ScatteringBase1D(ScatteringBase):
         self.out_type = out_type
         self._oversampling = self._parse_oversampling(oversampling)
         self.T  # validates T against the shape
+        if self._T is None and 2**self.J > self.shape[0]:
+            raise ScatteringValueError(
+                f"J={self.J} is too large for shape={self.shape}: the default averaging scale "
+                f"T = 2**J = {2**self.J} would exceed the signal length {self.shape[0]}. Use "
+                f"J <= {self.shape[0].bit_length() - 1}, or pass T <= {self.shape[0]} or T='global'.")
         self._log2_stride = parse_stride(self._stride, self.average, self._T)
         self._instantiate_backend(backend)
         self.build()
