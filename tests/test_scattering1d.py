@@ -205,7 +205,7 @@ def test_filters_elementary():
     phi = gauss_1d(1024, 0.01)
     assert phi[0] == pytest.approx(1) and np.allclose(phi[1:], phi[1:][::-1], atol=1e-12)
     with pytest.warns(UserWarning, match="too small"):
-        compute_temporal_support(np.ones((1, 4)))
+        compute_temporal_support(np.array([[1.0, 0, 0, 0]]))  # constant in time
 
 
 @pytest.mark.parametrize("J,Q,N", [(6, 8, 1024), (8, 1, 4096), (5, 16, 2048), (4, 3, 256), (7, 2, 1024)])
