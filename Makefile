@@ -25,7 +25,7 @@ demo: venv
 	$(BIN)/python examples/demo.py
 
 test: venv
-	KYMATIO_TEST_BACKENDS=$(KYMATIO_TEST_BACKENDS) $(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	KYMATIO_TEST_BACKENDS=$(KYMATIO_TEST_BACKENDS) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV)

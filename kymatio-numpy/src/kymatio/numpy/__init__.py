@@ -4,7 +4,7 @@
 >>> from kymatio.numpy import Scattering1D
 >>> S = Scattering1D(J=6, shape=1024, Q=8)
 >>> S(np.zeros((2, 1024), dtype=np.float32)).shape
-(2, 158, 16)
+(2, 126, 16)
 """
 from __future__ import annotations
 
