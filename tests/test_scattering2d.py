@@ -311,7 +311,7 @@ def test_J_too_large(J, shape):
     (dict(L=2.5), ScatteringTypeError, "L must be an integer, got 2.5"),
     (dict(max_order=3), ScatteringValueError, "max_order must be 1 or 2, got 3"),
     (dict(max_order=0), ScatteringValueError, "max_order must be 1 or 2, got 0"),
-    (dict(max_order=1.5), ScatteringValueError, "max_order must be 1 or 2, got 1.5"),
+    (dict(max_order=1.5), ScatteringTypeError, "max_order must be an integer, got 1.5"),
     (dict(out_type="dict"), ScatteringValueError, "out_type must be one of 'array', 'list'. Got: 'dict'"),
     (dict(pre_pad=1), ScatteringTypeError, "pre_pad must be True or False, got 1"),
 ])

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import ScatteringTypeError, ScatteringValueError
+from ._errors import ScatteringTypeError, ScatteringValueError, UnsupportedParameterError
 
 __all__ = ["ScatteringBase"]
 
@@ -48,6 +48,21 @@ class ScatteringBase:
     frontend_name: str = ""
     default_backend: str = ""
     _signal_ndim: int = 1
+
+    @property
+    def max_order(self) -> int:
+        """Highest scattering order, 1 or 2 (settable; validated on assignment)."""
+        return self._max_order
+
+    @max_order.setter
+    def max_order(self, value: Any) -> None:
+        value = check_integer(value, "max_order")
+        if value > 2:
+            raise UnsupportedParameterError(
+                f"max_order must be 1 or 2, got {value}: scattering beyond order 2 is not implemented.")
+        if value < 1:
+            raise ScatteringValueError(f"max_order must be 1 or 2, got {value}.")
+        self._max_order = value
 
     def _instantiate_backend(self, backend: Any) -> None:
         from ._registry import resolve_backend

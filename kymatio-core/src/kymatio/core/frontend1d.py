@@ -223,16 +223,6 @@ class ScatteringBase1D(ScatteringBase):
         return (anden_generator, {"alpha": self.alpha, "r_psi": self.r_psi, "sigma0": self.sigma0})
 
     @property
-    def max_order(self) -> int:
-        return self._max_order
-
-    @max_order.setter
-    def max_order(self, value):
-        if isinstance(value, (bool, np.bool_)) or value not in (1, 2):
-            raise ScatteringValueError(f"max_order must be 1 or 2, got {value!r}.")
-        self._max_order = int(value)
-
-    @property
     def out_type(self) -> str:
         return self._out_type
 

@@ -57,18 +57,6 @@ class ScatteringBase2D(ScatteringBase):
                 check_integer(shape[1], "shape[1]", minimum=1))
 
     @property
-    def max_order(self) -> int:
-        """Highest scattering order, 1 or 2 (settable)."""
-        return self._max_order
-
-    @max_order.setter
-    def max_order(self, value):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
-                or value not in (1, 2):
-            raise ScatteringValueError(f"max_order must be 1 or 2, got {value!r}.")
-        self._max_order = int(value)
-
-    @property
     def out_type(self) -> str:
         """Output format, ``'array'`` or ``'list'`` (settable)."""
         return self._out_type

@@ -5,7 +5,7 @@ import math
 import numbers
 import numpy as np
 
-from ._errors import ScatteringTypeError, ScatteringValueError, UnsupportedParameterError
+from ._errors import ScatteringTypeError, ScatteringValueError
 from ._frontend import ScatteringBase, check_choice, check_integer
 from .filters3d import check_positive_real, gaussian_filter_bank, solid_harmonic_filter_bank
 from .scattering3d import path_keys, scattering3d
@@ -13,16 +13,6 @@ from .scattering3d import path_keys, scattering3d
 __all__ = ["ScatteringBase3D"]
 
 METHODS = ("integral",)
-
-
-def _check_max_order(value) -> int:
-    value = check_integer(value, "max_order")
-    if value > 2:
-        raise UnsupportedParameterError(
-            f"max_order must be 1 or 2, got {value}: scattering beyond order 2 is not implemented.")
-    if value < 1:
-        raise ScatteringValueError(f"max_order must be 1 or 2, got {value}.")
-    return value
 
 
 def _check_rotation_covariant(value) -> bool:
@@ -89,7 +79,7 @@ class ScatteringBase3D(ScatteringBase):
     def _check_call_parameters(self) -> tuple[int, bool, tuple[float, ...]]:
         """Validate the mutable attributes; return ``max_order``, ``rotation_covariant``, powers."""
         check_choice(self.method, "method", METHODS)
-        return (_check_max_order(self.max_order), _check_rotation_covariant(self.rotation_covariant),
+        return (self.max_order, _check_rotation_covariant(self.rotation_covariant),
                 _check_integral_powers(self.integral_powers))
 
     # -- construction -----------------------------------------------------------------------
@@ -161,6 +151,6 @@ class ScatteringBase3D(ScatteringBase):
         ``detail=True``, the tuple of counts per order: ``(J + 1, J (J + 1) / 2)`` or ``(J + 1,)``.
         The whole output has ``K * (L + 1) * len(integral_powers)`` values per volume.
         """
-        max_order = _check_max_order(self.max_order)
+        max_order = self.max_order
         counts = (self.J + 1, self.J * (self.J + 1) // 2)[:max_order]
         return tuple(counts) if detail else sum(counts)
