@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Members that exist in this checkout, core first; each is installed editable into .venv.
 MEMBERS := kymatio-core kymatio-numpy
+# The files-less meta-distribution `kymatio`, installed (not editable) once its members are there.
+META := kymatio-meta
 ALL_BACKENDS := numpy
 KYMATIO_TEST_BACKENDS ?= $(ALL_BACKENDS)
 PYTEST_ARGS ?=
@@ -16,6 +18,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python $(foreach m,$(MEMBERS),$(m)/pyproject.toml) requirements-test.txt
 	$(BIN)/python -m pip install -q $(foreach m,$(MEMBERS),-e ./$(m))
+	$(BIN)/python -m pip install -q ./$(META)
 	$(BIN)/python -m pip install -q -r requirements-test.txt
 	touch $@
 

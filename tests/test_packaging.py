@@ -1,0 +1,28 @@
+"""The monorepo's distributions: PEP 420 namespace, meta-distribution, version."""
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+import kymatio
+import kymatio.core
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_no_member_ships_kymatio_init():
+    assert getattr(kymatio, "__file__", None) is None  # a namespace package
+    assert not list(ROOT.glob("kymatio-*/src/kymatio/__init__.py"))
+    assert {Path(p).parts[-3] for p in kymatio.__path__} >= {"kymatio-core", "kymatio-numpy"}
+
+
+def test_meta_distribution_requires_core_and_numpy():
+    requires = importlib.metadata.requires("kymatio")
+    names = {r.split("=")[0].split(">")[0].strip() for r in requires if "extra" not in r}
+    assert names == {"kymatio-core", "kymatio-numpy"}
+    assert importlib.metadata.version("kymatio-core") == kymatio.core.__version__
+
+
+def test_every_member_is_typed():
+    for member in ("kymatio-core/src/kymatio/core", "kymatio-numpy/src/kymatio/numpy"):
+        assert (ROOT / member / "py.typed").exists()
