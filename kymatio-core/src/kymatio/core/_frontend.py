@@ -38,6 +38,13 @@ def check_choice(value: Any, name: str, choices: tuple) -> Any:
     return value
 
 
+def nan_padded(rows: Any, width: int) -> np.ndarray:
+    """Stack sequences of up to ``width`` numbers into a float array ``(len(rows), width)``,
+    padding each row with NaN (the layout of every ``meta()`` field that follows a path)."""
+    return np.array([list(r) + [np.nan] * (width - len(r)) for r in rows], dtype=float).reshape(
+        -1, width)
+
+
 class ScatteringBase:
     """Backend resolution, filter caching and input checks shared by all transforms.
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import ScatteringTypeError, ScatteringValueError, UnsupportedParameterError
-from ._frontend import ScatteringBase, check_choice, check_integer
+from ._frontend import ScatteringBase, check_choice, check_integer, nan_padded
 from .filters1d import anden_generator, compute_temporal_support, gauss_1d, scattering_filter_factory
 from .scattering1d import Block, assemble, build_plan, scattering1d, sort_keys
 
@@ -327,14 +327,12 @@ class ScatteringBase1D(ScatteringBase):
             arrays (C, max_order) of the wavelets along the path, NaN-padded (order 0 is all NaN).
         """
         keys = self._keys()
-        filters = (self.psi1_f, self.psi2_f)[: self.max_order]
-        pad = self.max_order
+        filters = (self.psi1_f, self.psi2_f)
         meta = {"order": np.array([len(k) for k in keys]), "key": keys,
-                "n": np.array([list(k) + [np.nan] * (pad - len(k)) for k in keys], dtype=float)}
+                "n": nan_padded(keys, self.max_order)}
         for field in ("xi", "sigma", "j"):
-            meta[field] = np.array(
-                [[filters[o][n][field] for o, n in enumerate(k)] + [np.nan] * (pad - len(k))
-                 for k in keys], dtype=float)
+            meta[field] = nan_padded(
+                ([filters[o][n][field] for o, n in enumerate(k)] for k in keys), self.max_order)
         return meta
 
     def output_size(self, detail: bool = False):

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import ScatteringTypeError, ScatteringValueError
-from ._frontend import ScatteringBase, check_choice, check_integer
+from ._frontend import ScatteringBase, check_choice, check_integer, nan_padded
 from .filters2d import filter_bank
 from .scattering2d import build_plan, path_keys, scattering2d
 
@@ -137,10 +137,9 @@ class ScatteringBase2D(ScatteringBase):
             wavelets along the path, NaN-padded (the order-0 row is all NaN).
         """
         keys = path_keys(self.J, self.L, self.max_order)
-        width = self.max_order
 
         def padded(rows):
-            return np.array([list(r) + [np.nan] * (width - len(r)) for r in rows], dtype=float)
+            return nan_padded(rows, self.max_order)
 
         return {
             "order": np.array([len(key) for key, _, _ in keys]),

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from ._errors import ScatteringTypeError, ScatteringValueError
-from ._frontend import ScatteringBase, check_choice, check_integer
+from ._frontend import ScatteringBase, check_choice, check_integer, nan_padded
 from .filters3d import check_positive_real, gaussian_filter_bank, solid_harmonic_filter_bank
 from .scattering3d import path_keys, scattering3d
 
@@ -134,7 +134,7 @@ class ScatteringBase3D(ScatteringBase):
         """
         max_order, _, powers = self._check_call_parameters()
         keys = path_keys(self.J, max_order)
-        j = np.array([list(key) + [np.nan] * (max_order - len(key)) for key in keys], dtype=float)
+        j = nan_padded(keys, max_order)
         return {
             "order": np.array([len(key) for key in keys]),
             "key": keys,
