@@ -216,3 +216,13 @@ def test_littlewood_paley_bounds(J, Q, N):
     freqs = np.arange(S._N_padded) / S._N_padded
     band = lp[freqs <= compute_xi_max(Q)]
     assert 0.2 < band.min() and band.max() < 1.25
+
+
+def test_stride_above_T():
+    # Wavelets coarser than T are subsampled down to the stride: the filters need levels coarser
+    # than the stored ones, folded from level 0 on demand.
+    x = np.random.default_rng(12).standard_normal(1024)
+    coarse = Scattering1D(6, 1024, 2, T=8, stride=32)(x)
+    fine = Scattering1D(6, 1024, 2, T=8, stride=1)(x)
+    assert coarse.shape == (fine.shape[0], 32)
+    assert np.linalg.norm(coarse - fine[:, ::32]) <= 2e-2 * np.linalg.norm(fine[:, ::32])

@@ -119,6 +119,13 @@ class Backend:
         """Select the entries ``indices`` (a list of ints) along ``axis``."""
         raise NotImplementedError
 
+    def transpose(self, x: Array, axes: Sequence[int]) -> Array:
+        """Permute the axes of ``x``: axis ``i`` of the result is axis ``axes[i]`` of ``x``.
+
+        Joint time-frequency scattering uses it to bring the frequency axis last for its FFTs.
+        """
+        raise NotImplementedError
+
     def reshape(self, x: Array, shape: Sequence[int]) -> Array:
         """Reshape; ``-1`` may stand for one axis (the batch axis may be dynamic)."""
         raise NotImplementedError

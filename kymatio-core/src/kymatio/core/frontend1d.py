@@ -96,7 +96,8 @@ def parse_Q(Q: Any) -> tuple[int, int]:
         f"{type(Q).__name__}.")
 
 
-def parse_stride(stride: Any, average: Any, T: Any, name: str = "stride") -> int | None:
+def parse_stride(stride: Any, average: Any, T: Any, name: str = "stride",
+                 T_name: str = "T") -> int | None:
     """log2 of a power-of-two stride, or ``None`` if ``stride`` is ``None``."""
     if stride is None:
         return None
@@ -109,7 +110,7 @@ def parse_stride(stride: Any, average: Any, T: Any, name: str = "stride") -> int
     if stride < 1 or stride & (stride - 1):
         raise ScatteringValueError(f"{name} must be a power of two. Got: {stride}")
     if average != "local":
-        raise ScatteringValueError(f"{name}={stride} is incompatible with T={T!r}.")
+        raise ScatteringValueError(f"{name}={stride} is incompatible with {T_name}={T!r}.")
     return int(stride).bit_length() - 1
 
 
@@ -127,6 +128,13 @@ class ScatteringBase1D(ScatteringBase):
 
     def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0,
                  out_type="array", backend=None):
+        self._init_time(J, shape, Q, T, stride, max_order, oversampling, out_type)
+        self._instantiate_backend(backend)
+        self.build()
+        self.create_filters()
+
+    def _init_time(self, J, shape, Q, T, stride, max_order, oversampling, out_type):
+        """Store and validate the parameters of the time scattering (shared with JTFS)."""
         self.J = check_integer(J, "J", minimum=0)
         self.shape = self._parse_shape(shape)
         self._Q = Q
@@ -143,9 +151,6 @@ class ScatteringBase1D(ScatteringBase):
                 f"T = 2**J = {2**self.J} would exceed the signal length {self.shape[0]}. Use "
                 f"J <= {self.shape[0].bit_length() - 1}, or pass T <= {self.shape[0]} or T='global'.")
         self._log2_stride = parse_stride(self._stride, self.average, self._T)
-        self._instantiate_backend(backend)
-        self.build()
-        self.create_filters()
 
     # -- parameters -----------------------------------------------------------------------------
     @staticmethod
@@ -246,6 +251,10 @@ class ScatteringBase1D(ScatteringBase):
 
     def create_filters(self):
         """Build the filter banks (NumPy float64) and the width-first plan of the algorithm."""
+        self._set_filters(self._time_plan())
+
+    def _time_plan(self) -> dict:
+        """Time filter banks ``phi_f``, ``psi1_f``, ``psi2_f`` and their width-first plan."""
         self.phi_f, self.psi1_f, self.psi2_f = scattering_filter_factory(
             self._N_padded, self.J, self.Q, self.T, self.filterbank, _reduction=self._reduction)
         largest = max(psi["j"] for psi in self.psi1_f + self.psi2_f)
@@ -257,8 +266,8 @@ class ScatteringBase1D(ScatteringBase):
         if self.log2_stride > log2_N:
             raise ScatteringValueError(
                 f"stride={self.stride} exceeds the padded signal length {self._N_padded}.")
-        self._set_filters(build_plan(self.phi_f, self.psi1_f, self.psi2_f, self.log2_stride,
-                                     self.average == "local"))
+        return build_plan(self.phi_f, self.psi1_f, self.psi2_f, self.log2_stride,
+                          self.average == "local", self._reduction)
 
     # -- the transform ----------------------------------------------------------------------
     def _check_runtime_args(self):

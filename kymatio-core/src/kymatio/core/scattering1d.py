@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Block", "build_plan", "scattering1d", "assemble"]
+__all__ = ["Block", "TimeOps", "build_plan", "filter_level", "scattering1d", "assemble"]
 
 # Upper bound on the complex elements of one batched product (B x filters x frequencies).
 CHUNK_ELEMENTS = 2**21
@@ -46,13 +46,27 @@ class Block:
     res: int
 
 
+def filter_level(filt: dict, level: int, reduction=np.sum) -> np.ndarray:
+    """Level ``level`` of a filter: the stored one, or level 0 folded ``2**level`` times.
+
+    The filter factory stores the levels the reference uses; a stride above the averaging scale needs
+    coarser ones, which are the same fold (``reduction`` of the ``2**level`` aliases) of level 0.
+    """
+    levels = filt["levels"]
+    if level < len(levels):
+        return levels[level]
+    h = levels[0]
+    return reduction(h.reshape(2**level, h.shape[-1] // 2**level), axis=0)
+
+
 def build_plan(phi_f: dict, psi1_f: list, psi2_f: list, log2_stride: int,
-               average_local: bool) -> dict:
+               average_local: bool, reduction=np.sum) -> dict:
     """Group the filters for width-first evaluation; returns a tree of NumPy arrays and ints.
 
     First-order wavelets are grouped by ``j1`` (they then share both their subsampling and the set of
     second-order wavelets with ``j2 > j1``); within a group, second-order wavelets are grouped by their
-    subsampling ``k2``. Filters of a group are stacked into one ``(K, N)`` array.
+    subsampling ``k2``. Filters of a group are stacked into one ``(K, N)`` array. ``reduction`` folds
+    the coarser filter levels that the stored banks lack (see :func:`filter_level`).
     """
     s = log2_stride
 
@@ -70,10 +84,14 @@ def build_plan(phi_f: dict, psi1_f: list, psi2_f: list, log2_stride: int,
         for k2 in sorted({subsampling(psi2_f[n]["j"]) for n in valid}):
             n2 = [n for n in valid if subsampling(psi2_f[n]["j"]) == k2]
             group["order2"].append(
-                {"k2": k2, "n2": n2, "psi": np.stack([psi2_f[n]["levels"][k1] for n in n2])})
+                {"k2": k2, "n2": n2,
+                 "psi": np.stack([filter_level(psi2_f[n], k1, reduction) for n in n2])})
         groups.append(group)
+    # phi is applied at every resolution a coefficient can sit at: 0, k1, k2 and the stride.
+    top = max([s, len(phi_f["levels"]) - 1] + [psi["j"] for psi in psi1_f + psi2_f])
+    top = min(top, int(np.log2(phi_f["levels"][0].shape[-1])))
     return {"log2_stride": s, "average_local": average_local,
-            "phi": list(phi_f["levels"]), "groups": groups}
+            "phi": [filter_level(phi_f, k, reduction) for k in range(top + 1)], "groups": groups}
 
 
 def _chunks(n: int, size: int):
@@ -82,54 +100,72 @@ def _chunks(n: int, size: int):
         yield start, min(start + size, n)
 
 
+class TimeOps:
+    """The operations along time shared by 1-D and joint time-frequency scattering."""
+
+    def __init__(self, backend: Any, plan: dict):
+        self.backend = backend
+        self.plan = plan
+        self.s = plan["log2_stride"]
+        self.phi = plan["phi"]
+
+    def low_pass(self, u_hat: Any, k: int) -> Any:
+        """Average a spectrum sitting at resolution ``k`` and subsample it to the stride."""
+        b = self.backend
+        return b.irfft(b.subsample_fourier(b.cdgmm(u_hat, self.phi[k]), 2 ** (self.s - k)))
+
+    def wavelet(self, u_hat: Any, psi: Any, k: int) -> Any:
+        """Complex wavelet coefficients, subsampled by ``2**k``."""
+        b = self.backend
+        return b.ifft(b.subsample_fourier(b.cdgmm(u_hat, psi), 2**k))
+
+    def first_order(self, x_hat: Any, batch: int, N: int):
+        """Yield ``(group, n1, U1)`` for chunks of first-order wavelets of equal ``j1``:
+        ``U1`` of shape ``(B, len(n1), N / 2**k1)`` are the moduli."""
+        width = max(1, CHUNK_ELEMENTS // max(1, batch * N))
+        for group in self.plan["groups"]:
+            for start, stop in _chunks(len(group["n1"]), width):
+                u1 = self.backend.modulus(
+                    self.wavelet(x_hat, group["psi"][start:stop], group["k1"]))
+                yield group, group["n1"][start:stop], u1
+
+
 def scattering1d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> list[Block]:
     """Scatter padded real signals ``x`` of shape ``(B, 1, N)``; return the coefficient blocks.
 
     ``plan`` is :func:`build_plan`'s tree with its arrays converted to ``backend`` arrays of the
     precision of ``x``. Blocks come in computation order; :func:`assemble` sorts them.
     """
+    ops = TimeOps(backend, plan)
     s = plan["log2_stride"]
     average = plan["average_local"]
-    phi = plan["phi"]
     batch = x.shape[0] if x.shape[0] is not None else 1  # dynamic batch: size chunks for one
     N = x.shape[-1]
 
-    def low_pass(u_hat, k):
-        """Average a spectrum at resolution ``k`` and subsample it to the stride."""
-        return backend.irfft(backend.subsample_fourier(backend.cdgmm(u_hat, phi[k]), 2 ** (s - k)))
-
-    def wavelet_modulus(u_hat, psi, k):
-        return backend.modulus(backend.ifft(backend.subsample_fourier(backend.cdgmm(u_hat, psi), 2**k)))
-
     x_hat = backend.rfft(x)
-    blocks = [Block([()], low_pass(x_hat, 0) if average else x, 0 if not average else s)]
-    width = max(1, CHUNK_ELEMENTS // max(1, batch * N))
-    for group in plan["groups"]:
+    blocks = [Block([()], ops.low_pass(x_hat, 0) if average else x, 0 if not average else s)]
+    for group, n1, u1 in ops.first_order(x_hat, batch, N):
         k1 = group["k1"]
         order2 = group["order2"] if max_order >= 2 else []
-        n1_all = group["n1"]
-        for start, stop in _chunks(len(n1_all), width):
-            n1 = n1_all[start:stop]
-            u1 = wavelet_modulus(x_hat, group["psi"][start:stop], k1)
-            need_hat = average or order2
-            u1_hat = backend.rfft(u1) if need_hat else None
-            blocks.append(Block([(n,) for n in n1], low_pass(u1_hat, k1) if average else u1,
-                                s if average else k1))
-            if not order2:
-                continue
-            # (B, c1, 1, N1) against (K2, N1): every first-order path meets every wavelet of the
-            # sub-group in one broadcast product.
-            u1_hat = backend.reshape(u1_hat, (-1, len(n1), 1, u1_hat.shape[-1]))
-            N1 = N // 2**k1
-            width2 = max(1, CHUNK_ELEMENTS // max(1, batch * len(n1) * N1))
-            for sub in order2:
-                k2 = sub["k2"]
-                for a, b in _chunks(len(sub["n2"]), width2):
-                    n2 = sub["n2"][a:b]
-                    u2 = wavelet_modulus(u1_hat, sub["psi"][a:b], max(k2 - k1, 0))
-                    u2 = backend.reshape(u2, (-1, len(n1) * len(n2), u2.shape[-1]))
-                    coef = low_pass(backend.rfft(u2), k2) if average else u2
-                    blocks.append(Block([(p, q) for p in n1 for q in n2], coef, s if average else k2))
+        need_hat = average or order2
+        u1_hat = backend.rfft(u1) if need_hat else None
+        blocks.append(Block([(n,) for n in n1], ops.low_pass(u1_hat, k1) if average else u1,
+                            s if average else k1))
+        if not order2:
+            continue
+        # (B, c1, 1, N1) against (K2, N1): every first-order path meets every wavelet of the
+        # sub-group in one broadcast product.
+        u1_hat = backend.reshape(u1_hat, (-1, len(n1), 1, u1_hat.shape[-1]))
+        N1 = N // 2**k1
+        width2 = max(1, CHUNK_ELEMENTS // max(1, batch * len(n1) * N1))
+        for sub in order2:
+            k2 = sub["k2"]
+            for a, b in _chunks(len(sub["n2"]), width2):
+                n2 = sub["n2"][a:b]
+                u2 = backend.modulus(ops.wavelet(u1_hat, sub["psi"][a:b], k2 - k1))
+                u2 = backend.reshape(u2, (-1, len(n1) * len(n2), u2.shape[-1]))
+                coef = ops.low_pass(backend.rfft(u2), k2) if average else u2
+                blocks.append(Block([(p, q) for p in n1 for q in n2], coef, s if average else k2))
     return blocks
 
 

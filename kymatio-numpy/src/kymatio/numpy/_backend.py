@@ -78,6 +78,9 @@ class NumpyBackend(Backend):
     def take(self, x, indices, axis):
         return np.take(x, np.asarray(indices, dtype=np.intp), axis=axis)
 
+    def transpose(self, x, axes):
+        return np.transpose(x, tuple(axes))
+
     def reshape(self, x, shape):
         return np.reshape(x, tuple(shape))
 
