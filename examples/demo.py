@@ -1,4 +1,5 @@
-"""The main job on the embedded NumPy default: scatter a signal, an image and a volume.
+"""The main job on the embedded NumPy default: scatter a signal (also jointly in time and
+frequency), an image and a volume.
 
 Everything is generated here: a chirp with clicks, a synthetic textured image, and a volume that is a
 sum of Gaussians (a toy molecule). Prints output shapes and timings.
@@ -11,7 +12,7 @@ import numpy as np
 
 import kymatio.core
 from kymatio.core.filters3d import cartesian_grid, generate_weighted_sum_of_gaussians
-from kymatio.numpy import HarmonicScattering3D, Scattering1D, Scattering2D
+from kymatio.numpy import HarmonicScattering3D, Scattering1D, Scattering2D, TimeFrequencyScattering
 
 
 def timed(label, fn):
@@ -34,6 +35,15 @@ def main():
     S1 = timed("build filters", lambda: Scattering1D(J=8, shape=t.size, Q=12))
     Sx = timed("forward", lambda: S1(x))
     print(f"  output {Sx.shape} {Sx.dtype}; channels per order {S1.output_size(detail=True)}")
+
+    print("JTFS: 2 of these signals, J=8, J_fr=3, Q=8; spin tells the chirp's direction")
+    S_tf = timed("build filters", lambda: TimeFrequencyScattering(
+        J=8, J_fr=3, Q=8, shape=t.size, format="joint"))
+    Sx = timed("forward", lambda: S_tf(x[:2]))
+    meta = S_tf.meta()
+    energy = (Sx.astype(np.float64) ** 2).sum(axis=(0, 2, 3))
+    up, down = (energy[(meta["order"] == 2) & (meta["spin"] == s)].sum() for s in (1, -1))
+    print(f"  output {Sx.shape} {Sx.dtype}; second-order energy spin +1 / spin -1 = {up / down:.1f}")
 
     print("2-D: oriented texture, 16 images 128x128, J=3, L=8")
     u, v = np.meshgrid(np.arange(128), np.arange(128), indexing="ij")

@@ -394,12 +394,12 @@ def test_dispatch_to_an_unknown_frontend(use_registry):
 def test_dispatch_to_a_frontend_without_that_transform(use_registry):
     use_registry(fake("good"))
     with pytest.raises(FrontendNotFoundError) as info:
-        kymatio.core.TimeFrequencyScattering(2, 1, 8, (64,), frontend="numpy")
-    message = str(info.value)
-    assert "The frontend 'numpy' does not provide TimeFrequencyScattering" in message
-    assert "Frontends that provide TimeFrequencyScattering: 'fakefw'" in message
-    with pytest.raises(FrontendNotFoundError, match="Frontends that provide Scattering2D: .*'numpy'"):
         kymatio.core.Scattering2D(2, (16, 16), frontend="fakefw")
+    message = str(info.value)
+    assert "The frontend 'fakefw' does not provide Scattering2D" in message
+    assert "Frontends that provide Scattering2D: " in message and "'numpy'" in message
+    jtfs = kymatio.core.TimeFrequencyScattering(2, 1, 8, (64,), frontend="numpy")
+    assert type(jtfs).__module__ == "kymatio.numpy"
 
 
 def test_dispatch_to_a_frontend_that_can_not_load(use_registry):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__all__ = ["Scattering1D", "Scattering2D", "HarmonicScattering3D"]
+__all__ = ["Scattering1D", "Scattering2D", "HarmonicScattering3D", "TimeFrequencyScattering"]
 
 # Frontends are imported on first access so that the plugin registry, which imports
 # ``kymatio.numpy._plugin`` (and therefore this package), stays light.
@@ -19,12 +19,14 @@ _LAZY = {
     "Scattering1D": "kymatio.numpy._scattering1d",
     "Scattering2D": "kymatio.numpy._scattering2d",
     "HarmonicScattering3D": "kymatio.numpy._scattering3d",
+    "TimeFrequencyScattering": "kymatio.numpy._scattering_jtfs",
 }
 
 if TYPE_CHECKING:
     from ._scattering1d import Scattering1D
     from ._scattering2d import Scattering2D
     from ._scattering3d import HarmonicScattering3D
+    from ._scattering_jtfs import TimeFrequencyScattering
 
 
 def __getattr__(name: str):
