@@ -248,6 +248,16 @@ class ScatteringBase1D(ScatteringBase):
         self.ind_start, self.ind_end = compute_border_indices(
             max(self.log2_T, self.log2_stride, J_pad), self.J, self.pad_left,
             self.pad_left + N_input)
+        if self.average == "local":
+            self._check_output_length(self.log2_stride)
+
+    def _check_output_length(self, res: int) -> None:
+        """Refuse parameters whose output would have no time sample at resolution ``2**res``."""
+        if self.ind_end[res] <= self.ind_start[res]:
+            raise ScatteringValueError(
+                f"shape={self.shape} is too short for an output at stride 2**{res} = {2**res} "
+                f"(J={self.J}, T={self._T!r}, stride={self._stride!r}): no time sample would "
+                "remain. Use a smaller J, T or stride, or T='global'.")
 
     def create_filters(self):
         """Build the filter banks (NumPy float64) and the width-first plan of the algorithm."""

@@ -125,6 +125,8 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
     def build(self):
         """Time padding (as in 1-D) and the padded frequential length ``N_fr``."""
         super().build()
+        if self.average is False:   # first-order JTFS paths are averaged at 2**J even with T=0
+            self._check_output_length(self.log2_stride)
         min_to_pad_fr = 8 * min(self.F, 2**self.J_fr)
         K_fr = max(self.J_fr - self.oversampling_fr, 0)
         N_fr = ((self.N_input_fr + min_to_pad_fr) // 2**K_fr) * 2**K_fr
