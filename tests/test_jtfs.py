@@ -400,7 +400,7 @@ def test_runtime_errors():
     with pytest.raises(ValueError, match="format='joint' with out_type='array' and F=0"):
         TimeFrequencyScattering(J=6, J_fr=2, Q=4, shape=512, F=0, format="joint")(x)
     S = TimeFrequencyScattering(J=6, J_fr=2, Q=4, shape=512)
-    with pytest.raises(ValueError, match="too short for an output at stride 2\*\*6"):
+    with pytest.raises(ValueError, match=r"too short for an output at stride 2\*\*6"):
         TimeFrequencyScattering(J=6, J_fr=1, Q=1, shape=32, T=0, out_type="dict")
     with pytest.raises(ValueError, match="max_order is fixed to 2"):
         S.max_order = 1

@@ -1,0 +1,194 @@
+"""The PyTorch backend: ``torch.fft`` on complex tensors, on whatever device the input lives on.
+
+Complex values are native complex tensors (``complex64`` for ``float32`` signals, ``complex128`` for
+``float64``), not the reference's trailing real/imaginary axis. Every operation is differentiable;
+the modulus and the integrals have a zero (not NaN) gradient where the modulus is 0.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from kymatio.core.backend import Backend
+
+__all__ = ["TorchBackend", "backend"]
+
+_DTYPES = {
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "complex64": torch.complex64,
+    "complex128": torch.complex128,
+}
+
+
+def _axes(ndim: int) -> tuple[int, ...]:
+    return tuple(range(-ndim, 0))
+
+
+def _reflect_indices(n: int, left: int, right: int, device: torch.device) -> torch.Tensor:
+    """Source index of every sample of an axis of length ``n`` reflect-padded by ``(left, right)``.
+
+    Reflection without repeating the edge is periodic with period ``2 (n - 1)``, which is also what
+    NumPy's ``mode='reflect'`` gives when it iterates for widths larger than the axis.
+    """
+    positions = torch.arange(-left, n + right, device=device)
+    if n == 1:
+        return torch.zeros_like(positions)
+    period = 2 * (n - 1)
+    folded = positions.remainder(period)
+    return torch.where(folded < n, folded, period - folded)
+
+
+class _Modulus(torch.autograd.Function):
+    """``|z|`` of a complex tensor, with the zero subgradient at ``z = 0``.
+
+    ``sqrt(re**2 + im**2)`` on the real and imaginary views runs about twice as fast on the CPU as
+    ``torch.abs`` of a complex tensor. The backward is ``grad * z / |z|``, and 0 where ``|z| = 0``.
+    """
+
+    @staticmethod
+    def forward(z):
+        return z.real.square().add_(z.imag.square()).sqrt_()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0], output)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, modulus = ctx.saved_tensors
+        nonzero = modulus > 0
+        scale = torch.where(nonzero, grad / torch.where(nonzero, modulus, 1.0), 0.0)
+        return z * scale
+
+
+class TorchBackend(Backend):
+    """Backend of the PyTorch frontends (:mod:`kymatio.torch`).
+
+    FFTs are :mod:`torch.fft` transforms over the last ``ndim`` axes; inverse FFTs of real results
+    read half of the spectrum (``torch.fft.irfftn``). Arrays stay on their device and keep their
+    precision.
+    """
+
+    name = "torch"
+    frontend = "torch"
+
+    def asarray(self, array, dtype):
+        # A copy, never a view of the NumPy filter bank: buffers may be modified in place
+        # (``load_state_dict`` copies into them).
+        return torch.tensor(np.asarray(array), dtype=_DTYPES[dtype])
+
+    # -- Fourier transforms ---------------------------------------------------------------------
+    # An empty batch (which the frontends accept) skips the transform: oneMKL refuses empty input.
+    def rfft(self, x, ndim=1):
+        if x.numel() == 0:
+            return x.to(torch.promote_types(x.dtype, torch.complex64))
+        if ndim == 1:
+            # torch.fft.fft of a real tensor runs a real-input transform and fills the Hermitian
+            # half (twice as fast); fftn would convert to complex first.
+            return torch.fft.fft(x)
+        return torch.fft.fftn(x, dim=_axes(ndim))
+
+    def fft(self, x, ndim=1):
+        return x.clone() if x.numel() == 0 else torch.fft.fftn(x, dim=_axes(ndim))
+
+    def ifft(self, x, ndim=1):
+        return x.clone() if x.numel() == 0 else torch.fft.ifftn(x, dim=_axes(ndim))
+
+    def irfft(self, x, ndim=1):
+        if x.numel() == 0:
+            return torch.real(x).clone()
+        shape = tuple(x.shape[-ndim:])
+        half = x[..., : shape[-1] // 2 + 1]
+        return torch.fft.irfftn(half, s=shape, dim=_axes(ndim))
+
+    # -- pointwise ------------------------------------------------------------------------------
+    def cdgmm(self, x, filters):
+        return x * filters
+
+    def modulus(self, x):
+        return _Modulus.apply(x)
+
+    def modulus_rotation(self, x, axis):
+        # The 2-norm's backward divides by the norm only where it is nonzero (zero gradient at 0).
+        return torch.linalg.vector_norm(x, ord=2, dim=axis)
+
+    # -- resampling -----------------------------------------------------------------------------
+    def subsample_fourier(self, x, k, ndim=1):
+        if k == 1:
+            return x
+        # One signal axis at a time, on the real view: torch reduces an axis whose trailing block
+        # is contiguous, in real arithmetic, an order of magnitude faster than all the alias axes
+        # of a complex tensor at once.
+        y = torch.view_as_real(x)
+        for axis in range(y.ndim - 1 - ndim, y.ndim - 1):
+            n = y.shape[axis]
+            y = y.reshape(y.shape[:axis] + (k, n // k) + y.shape[axis + 1:]).mean(dim=axis)
+        return torch.view_as_complex(y)
+
+    def pad(self, x, pad_widths, mode="reflect"):
+        if mode == "constant":
+            flat = []
+            for left, right in reversed(list(pad_widths)):  # F.pad lists the last axis first
+                flat += [int(left), int(right)]
+            return F.pad(x, flat, mode="constant", value=0.0)
+        if mode != "reflect":
+            raise ValueError(f"pad mode must be 'reflect' or 'constant', got {mode!r}.")
+        for axis, (left, right) in zip(range(-len(pad_widths), 0), pad_widths):
+            left, right, n = int(left), int(right), x.shape[axis]
+            if not (left or right):
+                continue
+            if left < n and right < n:  # one reflection: two mirrored slices (no gather)
+                x = torch.cat([x.narrow(axis, 1, left).flip(axis), x,
+                               x.narrow(axis, n - 1 - right, right).flip(axis)], dim=axis)
+            else:
+                x = torch.index_select(x, axis, _reflect_indices(n, left, right, x.device))
+        return x
+
+    def crop(self, x, bounds):
+        index = (Ellipsis,) + tuple(slice(a, b) for a, b in bounds)
+        return x[index]
+
+    # -- assembly -------------------------------------------------------------------------------
+    def stack(self, arrays, axis):
+        return torch.stack(list(arrays), dim=axis)
+
+    def concatenate(self, arrays, axis):
+        return torch.cat(list(arrays), dim=axis)
+
+    def take(self, x, indices, axis):
+        indices = [int(i) for i in indices]
+        if indices and indices == list(range(indices[0], indices[0] + len(indices))):
+            return x.narrow(axis, indices[0], len(indices))  # a view: no copy for a range
+        return torch.index_select(x, axis, torch.tensor(indices, dtype=torch.long, device=x.device))
+
+    def transpose(self, x, axes):
+        return x.permute(*axes)
+
+    def reshape(self, x, shape):
+        return x.reshape(tuple(shape))
+
+    def sum(self, x, axis, keepdims=False):
+        return torch.sum(x, dim=axis, keepdim=keepdims)
+
+    def integrals(self, x, powers, ndim):
+        flat = x.reshape(tuple(x.shape[: x.ndim - ndim]) + (-1,))
+        positive = flat > 0
+        sums = []
+        for p in powers:
+            if p < 1:
+                # d(u**p)/du is infinite at u = 0 for p < 1; take the zero subgradient there (x is a
+                # modulus, so u >= 0) and keep the forward value u**p everywhere.
+                base = torch.where(positive, flat, torch.ones_like(flat))
+                value = torch.where(positive, base**p, flat.detach() ** p)
+            else:
+                value = flat**p
+            sums.append(torch.sum(value, dim=-1))
+        return torch.stack(sums, dim=-1)
+
+    def real(self, x):
+        return torch.real(x)
+
+
+backend = TorchBackend()

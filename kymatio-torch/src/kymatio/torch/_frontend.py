@@ -1,0 +1,149 @@
+"""The PyTorch framework mixin: filters as module buffers, input checks, ``forward``.
+
+The core builds each filter bank once, in NumPy float64, as a tree of dicts and lists (the
+width-first plan of the algorithm). :meth:`TorchFrontend._set_filters` flattens that tree into
+buffers ``tensor0``, ``tensor1``... (float32; complex filters as ``(..., 2)`` real/imaginary pairs, so
+that ``Module.double()`` and ``Module.to(dtype)``, which skip or truncate complex tensors, treat every
+filter alike), and :meth:`TorchFrontend._filters` rebuilds the tree from the module's *current*
+buffers at each call. The buffers are therefore what the transform uses: ``.to(device)``,
+``.double()``, ``load_state_dict`` and the replicas of ``nn.DataParallel`` all act on them. A cast
+to another dtype converts from the float64 bank, so ``.double()`` gives float64-exact filters.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+import torch
+
+from kymatio.core._errors import ScatteringTypeError
+
+__all__ = ["TorchFrontend"]
+
+_ACCEPTED = {torch.float32: "float32", torch.float64: "float64"}
+_PREFIX = "tensor"
+
+
+class _FilterRef(NamedTuple):
+    """Where a filter of the plan lives: the name of its buffer, and whether it is complex."""
+
+    name: str
+    is_complex: bool
+
+
+def _map_leaves(tree: Any, leaf_type: type, fn: Callable[[Any], Any]) -> Any:
+    """Apply ``fn`` to every ``leaf_type`` object in nested dicts/lists/tuples, keeping the rest."""
+    if isinstance(tree, leaf_type):
+        return fn(tree)
+    if isinstance(tree, dict):
+        return {k: _map_leaves(v, leaf_type, fn) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_map_leaves(v, leaf_type, fn) for v in tree]
+    if isinstance(tree, tuple):
+        return tuple(_map_leaves(v, leaf_type, fn) for v in tree)
+    return tree
+
+
+def _to_buffer(array: np.ndarray, dtype: torch.dtype, device: Any = None) -> torch.Tensor:
+    """A real tensor of ``array``; a complex one as ``(..., 2)`` real/imaginary pairs."""
+    if np.iscomplexobj(array):
+        array = np.stack([array.real, array.imag], axis=-1)
+    return torch.tensor(array, dtype=dtype, device=device)
+
+
+class TorchFrontend:
+    """Mixin of the PyTorch frontends, placed before the core base class and ``torch.nn.Module``.
+
+    ``S(x)`` (``forward``) takes a real float32/float64 ``torch.Tensor`` that has the dtype and the
+    device of the module's filter buffers, and raises ``TypeError`` naming both otherwise: the
+    filters are converted once, by ``S.double()``/``S.float()`` and ``S.to(device)``, never silently
+    on each call.
+    """
+
+    frontend_name = "torch"
+    default_backend = "torch"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The core base registers the filters while it runs: nn.Module's bookkeeping comes first.
+        torch.nn.Module.__init__(self)
+        super().__init__(*args, **kwargs)
+
+    # -- filters as buffers -----------------------------------------------------------------------
+    def _set_filters(self, filters: Any) -> None:
+        for name in self._sources():
+            del self._buffers[name]
+        # The float64 bank stays the source of every cast (see _apply); no copy of it is made.
+        self._filter_sources: dict[str, np.ndarray] = {}
+
+        def register(array: np.ndarray) -> _FilterRef:
+            name = f"{_PREFIX}{len(self._filter_sources)}"
+            self._filter_sources[name] = array
+            self.register_buffer(name, _to_buffer(array, torch.float32))
+            return _FilterRef(name, bool(np.iscomplexobj(array)))
+
+        self._filter_refs = _map_leaves(filters, np.ndarray, register)
+
+    def _filters(self, dtype: str) -> Any:
+        """The plan with the current buffers (``dtype`` was checked against them by the input)."""
+        buffers = self._buffers
+
+        def load(ref: _FilterRef) -> torch.Tensor:
+            tensor = buffers[ref.name]
+            return torch.view_as_complex(tensor.contiguous()) if ref.is_complex else tensor
+
+        return _map_leaves(self._filter_refs, _FilterRef, load)
+
+    def _apply(self, fn: Callable[[torch.Tensor], torch.Tensor], recurse: bool = True):
+        # Module.double() would upcast the float32 filters and lose their float64 precision; a
+        # filter whose dtype changes is cast again from the float64 bank, where the cast put it.
+        before = {name: self._buffers[name].dtype for name in self._sources()}
+        super()._apply(fn, recurse)
+        for name, array in self._sources().items():
+            tensor = self._buffers[name]
+            if tensor.dtype != before[name] and tensor.is_floating_point():
+                self._buffers[name] = _to_buffer(array, tensor.dtype, tensor.device)
+        return self
+
+    def _sources(self) -> dict[str, np.ndarray]:
+        """Buffer name -> the float64 NumPy filter it holds (empty before the filters exist)."""
+        return self.__dict__.get("_filter_sources", {})
+
+    def _filter_buffer(self) -> torch.Tensor | None:
+        name = next(iter(self._sources()), None)
+        return None if name is None else self._buffers[name]
+
+    # -- input --------------------------------------------------------------------------------
+    def _prepare_input(self, x: Any) -> tuple[torch.Tensor, str]:
+        cls = type(self).__name__
+        if not isinstance(x, torch.Tensor):
+            raise ScatteringTypeError(
+                f"The input should be a torch.Tensor of float32 or float64, got {type(x).__name__}."
+                f" Convert it with torch.as_tensor(x) first.")
+        dtype = _ACCEPTED.get(x.dtype)
+        if dtype is None:
+            kind = "complex" if x.is_complex() else str(x.dtype)
+            raise ScatteringTypeError(
+                f"The input should be real, of dtype torch.float32 or torch.float64; got dtype "
+                f"{x.dtype} ({kind} input). Convert it with x.float() or x.double() first.")
+        filters = self._filter_buffer()
+        if filters is not None:
+            if filters.dtype != x.dtype:
+                fix = "S.double()" if x.dtype == torch.float64 else "S.float()"
+                raise ScatteringTypeError(
+                    f"The input has dtype {x.dtype} but the filters of this {cls} are "
+                    f"{filters.dtype}: convert the module with {fix} (or the input with "
+                    f"x.to({filters.dtype})).")
+            if filters.device != x.device:
+                raise ScatteringTypeError(
+                    f"The input is on the device {x.device} but the filters of this {cls} are on "
+                    f"{filters.device}: move the module with S.to({str(x.device)!r}) (or the input "
+                    f"with x.to({str(filters.device)!r})).")
+        return x, dtype
+
+    # -- torch.nn.Module ------------------------------------------------------------------------
+    def forward(self, x: torch.Tensor) -> Any:
+        """The scattering transform of ``x``: see :meth:`scattering`."""
+        return self.scattering(x)
+
+    def extra_repr(self) -> str:
+        return f"J={self.J}, shape={self.shape}"
