@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Members that exist in this checkout, core first; each is installed editable into .venv.
-MEMBERS := kymatio-core kymatio-numpy
+# The demo needs only the NumPy default; the tests need every member.
+DEMO_MEMBERS := kymatio-core kymatio-numpy
+MEMBERS := $(DEMO_MEMBERS) kymatio-torch kymatio-sklearn
 # The files-less meta-distribution `kymatio`, installed (not editable) once its members are there.
 META := kymatio-meta
-ALL_BACKENDS := numpy
+ALL_BACKENDS := numpy,torch,sklearn
 KYMATIO_TEST_BACKENDS ?= $(ALL_BACKENDS)
 PYTEST_ARGS ?=
 
@@ -16,15 +18,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python $(foreach m,$(MEMBERS),$(m)/pyproject.toml) requirements-test.txt
-	$(BIN)/python -m pip install -q $(foreach m,$(MEMBERS),-e ./$(m))
+# requirements-torch.txt pins torch in the same resolution as the members: their `torch>=2.13` alone
+# would let pip fetch a multi-GB CUDA build instead of the CPU build on disk.
+$(VENV)/.installed: $(BIN)/python $(foreach m,$(MEMBERS),$(m)/pyproject.toml) requirements-test.txt requirements-torch.txt
+	$(BIN)/python -m pip install -q -r requirements-torch.txt $(foreach m,$(MEMBERS),-e ./$(m))
 	$(BIN)/python -m pip install -q ./$(META)
 	$(BIN)/python -m pip install -q -r requirements-test.txt
 	touch $@
 
+$(VENV)/.installed-demo: $(BIN)/python $(foreach m,$(DEMO_MEMBERS),$(m)/pyproject.toml)
+	$(BIN)/python -m pip install -q $(foreach m,$(DEMO_MEMBERS),-e ./$(m))
+	$(BIN)/python -m pip install -q ./$(META)
+	touch $@
+
 venv: $(VENV)/.installed
 
-demo: venv
+demo: $(VENV)/.installed-demo
 	$(BIN)/python examples/demo.py
 
 test: venv

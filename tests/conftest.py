@@ -16,6 +16,8 @@ DATA = Path(__file__).parent / "data"
 # backend name -> modules that must import for its tests to run
 _REQUIREMENTS = {
     "numpy": ("numpy", "scipy", "kymatio.numpy"),
+    "torch": ("torch", "kymatio.torch"),
+    "sklearn": ("sklearn", "joblib", "pandas", "kymatio.sklearn"),
 }
 
 

@@ -24,5 +24,9 @@ def test_meta_distribution_requires_core_and_numpy():
 
 
 def test_every_member_is_typed():
-    for member in ("kymatio-core/src/kymatio/core", "kymatio-numpy/src/kymatio/numpy"):
-        assert (ROOT / member / "py.typed").exists()
+    members = sorted(p for p in ROOT.glob("kymatio-*") if p.name != "kymatio-meta")
+    assert len(members) >= 4
+    for member in members:
+        package = ROOT / member / "src" / "kymatio" / member.name.removeprefix("kymatio-")
+        assert (package / "py.typed").exists(), member.name
+        assert not (ROOT / member / "src" / "kymatio" / "__init__.py").exists(), member.name
