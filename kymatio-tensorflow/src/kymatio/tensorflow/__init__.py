@@ -1,0 +1,45 @@
+"""TensorFlow frontends of kymatio: ``tf.Module`` transforms computing with ``tf.signal``.
+
+They run eagerly, inside ``tf.function`` (with a dynamic batch axis) and under XLA
+(``jit_compile=True``), and are differentiable with ``tf.GradientTape``.
+
+>>> import tensorflow as tf
+>>> from kymatio.tensorflow import Scattering1D
+>>> S = Scattering1D(J=6, shape=1024, Q=8)
+>>> S(tf.zeros((2, 1024))).shape
+TensorShape([2, 126, 16])
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__all__ = ["Scattering1D", "Scattering2D", "HarmonicScattering3D", "TimeFrequencyScattering"]
+
+# Frontends are imported on first access so that the plugin registry, which imports
+# ``kymatio.tensorflow._plugin`` (and therefore this package), never imports TensorFlow.
+_LAZY = {
+    "Scattering1D": "kymatio.tensorflow._scattering1d",
+    "Scattering2D": "kymatio.tensorflow._scattering2d",
+    "HarmonicScattering3D": "kymatio.tensorflow._scattering3d",
+    "TimeFrequencyScattering": "kymatio.tensorflow._scattering_jtfs",
+}
+
+if TYPE_CHECKING:
+    from ._scattering1d import Scattering1D
+    from ._scattering2d import Scattering2D
+    from ._scattering3d import HarmonicScattering3D
+    from ._scattering_jtfs import TimeFrequencyScattering
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kymatio.tensorflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
