@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 # Members that exist in this checkout, core first; each is installed editable into .venv.
 # The demo needs only the NumPy default; the tests need every member.
 DEMO_MEMBERS := kymatio-core kymatio-numpy
-MEMBERS := $(DEMO_MEMBERS) kymatio-torch kymatio-sklearn
+MEMBERS := $(DEMO_MEMBERS) kymatio-torch kymatio-sklearn kymatio-tensorflow kymatio-jax
 # The files-less meta-distribution `kymatio`, installed (not editable) once its members are there.
 META := kymatio-meta
-ALL_BACKENDS := numpy,torch,sklearn
+ALL_BACKENDS := numpy,torch,sklearn,tensorflow,jax
 KYMATIO_TEST_BACKENDS ?= $(ALL_BACKENDS)
 PYTEST_ARGS ?=
 
@@ -20,7 +20,7 @@ $(BIN)/python:
 
 # requirements-torch.txt pins torch in the same resolution as the members: their `torch>=2.13` alone
 # would let pip fetch a multi-GB CUDA build instead of the CPU build on disk.
-$(VENV)/.installed: $(BIN)/python $(foreach m,$(MEMBERS),$(m)/pyproject.toml) requirements-test.txt requirements-torch.txt
+$(VENV)/.installed: Makefile $(BIN)/python $(foreach m,$(MEMBERS),$(m)/pyproject.toml) requirements-test.txt requirements-torch.txt
 	$(BIN)/python -m pip install -q -r requirements-torch.txt $(foreach m,$(MEMBERS),-e ./$(m))
 	$(BIN)/python -m pip install -q ./$(META)
 	$(BIN)/python -m pip install -q -r requirements-test.txt

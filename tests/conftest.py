@@ -18,6 +18,8 @@ _REQUIREMENTS = {
     "numpy": ("numpy", "scipy", "kymatio.numpy"),
     "torch": ("torch", "kymatio.torch"),
     "sklearn": ("sklearn", "joblib", "pandas", "kymatio.sklearn"),
+    "tensorflow": ("tensorflow", "kymatio.tensorflow"),
+    "jax": ("jax", "kymatio.jax"),
 }
 
 
