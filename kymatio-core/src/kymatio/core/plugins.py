@@ -23,6 +23,8 @@ every module in ``requires`` is installed. See ``docs/writing-a-backend.md``.
 """
 from __future__ import annotations
 
+import importlib
+import sys
 from dataclasses import dataclass, field
 from typing import Protocol, Union
 
@@ -32,6 +34,7 @@ from ._errors import ScatteringTypeError, ScatteringValueError
 from ._hookspecs import PROJECT_NAME
 
 __all__ = [
+    "lazy_exports",
     "ENTRY_POINT_GROUP",
     "TRANSFORMS",
     "hookimpl",
@@ -188,3 +191,28 @@ class Register(Protocol):
 
     def __call__(self, spec: Union[BackendSpec, FrontendSpec], /) -> None:
         """Register ``spec``; the first plugin to register a name keeps it."""
+
+
+def lazy_exports(package: str, exports: dict):
+    """``__getattr__`` and ``__dir__`` (PEP 562) for a frontend package whose public names live in
+    submodules imported on first access.
+
+    A plugin's package is imported whenever the registry scans (its ``_plugin`` module lives in it),
+    so its ``__init__`` must not import the framework; it maps each public name to its submodule::
+
+        __getattr__, __dir__ = lazy_exports(__name__, {"Scattering1D": "kymatio.x._scattering1d"})
+    """
+    namespace = sys.modules[package].__dict__
+
+    def __getattr__(name: str):
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        namespace[name] = value
+        return value
+
+    def __dir__():
+        return sorted(set(namespace) | set(exports))
+
+    return __getattr__, __dir__

@@ -11,7 +11,7 @@ TensorShape([2, 126, 16])
 """
 from __future__ import annotations
 
-import importlib
+from kymatio.core.plugins import lazy_exports
 from typing import TYPE_CHECKING
 
 __all__ = ["Scattering1D", "Scattering2D", "HarmonicScattering3D", "TimeFrequencyScattering"]
@@ -32,14 +32,4 @@ if TYPE_CHECKING:
     from ._scattering_jtfs import TimeFrequencyScattering
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kymatio.tensorflow' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
