@@ -155,7 +155,8 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
     # -- paths ----------------------------------------------------------------------------------
     def _check_runtime_args(self):
         check_choice(self.out_type, "out_type", OUT_TYPES)
-        self.format = self.format
+        if self.format not in FORMATS:
+            raise ScatteringValueError(f"format must be 'time' or 'joint'. Got: {self.format!r}")
         if self.out_type == "array" and not self.average:
             raise ScatteringValueError(
                 "Cannot convert to out_type='array' with T=0. Please set out_type to 'dict' or "
