@@ -270,11 +270,17 @@ def test_docstring_examples(obj):
     (np.zeros((16, 16, 16), dtype=np.complex64), ScatteringTypeError, "complex"),
     (np.zeros((16, 16), dtype=np.float32), ScatteringValueError, r"at least 3 axes.*\(16, 16\)"),
     (np.zeros((2, 16, 16, 15)), ScatteringValueError, r"\(16, 16, 16\).*\(2, 16, 16, 15\)"),
-    (np.zeros((0, 16, 16, 16)), ScatteringValueError, "empty"),
 ])
 def test_bad_input(S16, x, error, message):
     with pytest.raises(error, match=message):
         S16(x)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_empty_batch_gives_empty_output(S16, dtype):
+    out = S16(np.zeros((0, 3, 16, 16, 16), dtype=dtype))
+    full = S16(np.zeros((1, 16, 16, 16), dtype=dtype))
+    assert out.shape == (0, 3) + full.shape[1:] and out.dtype == dtype
 
 
 def test_shape_errors_are_runtime_errors(S16):

@@ -112,14 +112,21 @@ class ScatteringBase3D(ScatteringBase):
         x, dtype = self._prepare_input(x)
         self._check_signal_shape(tuple(x.shape), self.shape)
         batch_shape = self._batch_shape(x)
-        if any(n == 0 for n in batch_shape):
-            raise ScatteringValueError(
-                f"Input is empty: got an input of shape {tuple(x.shape)} with no volume.")
+        kept = (len(path_keys(self.J, max_order)), self.L + 1, len(powers))
         x = self.backend.reshape(x, (-1,) + self.shape)
-        S = scattering3d(x, self.backend, self._filters(dtype), rotation_covariant, max_order,
-                         powers)
-        return self._reshape_output(
-            S, batch_shape, (len(path_keys(self.J, max_order)), self.L + 1, len(powers)))
+        if x.shape[0] == 0:
+            # An empty batch gives an empty output, as in 1-D and 2-D: slice the (empty) input to
+            # the output's size rather than run the transform on nothing.
+            size = math.prod(kept)
+            if math.prod(self.shape) < size:
+                raise ScatteringValueError(
+                    f"Input is empty: got an input of shape {tuple(batch_shape + self.shape)} with "
+                    "no volume, for a volume too small to shape an empty output; pass at least one.")
+            S = self.backend.crop(self.backend.reshape(x, (0, math.prod(self.shape))), [(0, size)])
+        else:
+            S = scattering3d(x, self.backend, self._filters(dtype), rotation_covariant, max_order,
+                             powers)
+        return self._reshape_output(S, batch_shape, kept)
 
     def meta(self) -> dict:
         """Description of the three output axes ``(K, L + 1, P)``.
