@@ -356,8 +356,11 @@ def test_bad_input_types(bad, fragment):
 def test_shape_errors_come_from_the_core():
     with pytest.raises(ScatteringValueError, match="signal shape"):
         Scattering1D(J=4, shape=128)(torch.zeros(2, 100))
-    with pytest.raises(ScatteringValueError):
-        HarmonicScattering3D(J=1, shape=(8, 8, 8))(torch.zeros(0, 8, 8, 8))
+    with pytest.raises(ScatteringValueError, match="shape"):
+        HarmonicScattering3D(J=1, shape=(8, 8, 8))(torch.zeros(2, 8, 8, 6))
+    # An empty batch is not an error: it gives an empty output of the promised shape, as in NumPy.
+    S3 = HarmonicScattering3D(J=1, shape=(8, 8, 8), L=1)
+    assert S3(torch.zeros(0, 8, 8, 8)).shape == (0,) + tuple(S3(torch.zeros(1, 8, 8, 8)).shape[1:])
 
 
 def test_non_contiguous_input_and_batch_axes():
