@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 # Members that exist in this checkout, core first; each is installed editable into .venv.
 # The demo needs only the NumPy default; the tests need every member.
 DEMO_MEMBERS := kymatio-core kymatio-numpy
-MEMBERS := $(DEMO_MEMBERS) kymatio-torch kymatio-sklearn kymatio-tensorflow kymatio-jax
+MEMBERS := $(DEMO_MEMBERS) kymatio-torch kymatio-sklearn kymatio-tensorflow kymatio-jax kymatio-keras
 # The files-less meta-distribution `kymatio`, installed (not editable) once its members are there.
 META := kymatio-meta
-ALL_BACKENDS := numpy,torch,sklearn,tensorflow,jax
+ALL_BACKENDS := numpy,torch,sklearn,tensorflow,jax,keras
 KYMATIO_TEST_BACKENDS ?= $(ALL_BACKENDS)
 PYTEST_ARGS ?=
 

@@ -20,6 +20,8 @@ _REQUIREMENTS = {
     "sklearn": ("sklearn", "joblib", "pandas", "kymatio.sklearn"),
     "tensorflow": ("tensorflow", "kymatio.tensorflow"),
     "jax": ("jax", "kymatio.jax"),
+    "keras": ("keras", "kymatio.keras", "tensorflow", "kymatio.tensorflow", "jax", "kymatio.jax",
+              "torch", "kymatio.torch"),
 }
 
 
