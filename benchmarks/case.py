@@ -1,0 +1,152 @@
+"""Run one benchmark case for one implementation and print one JSON line.
+
+Usage: ``python benchmarks/case.py IMPL CASE [--batch B] [--save DIR]``
+
+``IMPL`` is ``numpy`` or ``torch`` (this project's frontends, run from the project's ``.venv``) or
+``ref-numpy`` / ``ref-torch`` (kymatio 0.3.0 from PyPI, run from ``benchmarks/.venv-ref``); ``CASE``
+is a key of :data:`CASES`. The script is run in a fresh interpreter per (impl, case) by
+``benchmarks/run.py`` so that peak memory and import state are not shared between measurements.
+
+Printed fields: ``construct_s`` (best constructor time), ``first_s`` (first forward call, which
+includes one-off work such as our per-dtype filter conversion), ``forward_s`` (best forward time per
+call), ``reps``/``inner`` (repetitions and calls per repetition), ``peak_mb`` (peak RSS after
+the run minus peak RSS after imports and input creation; see :func:`rss_mb`), ``checksum`` (sum and sum of
+absolute values of the output), ``shape`` and, with ``--save``, the path of the saved output.
+
+Only the standard library, NumPy and the framework under test are imported: the same file runs
+under NumPy 1.26 (reference venv) and NumPy 2 (project venv).
+"""
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+
+THREADS = 2
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_var, str(THREADS))
+
+import numpy as np  # noqa: E402
+
+# name -> (dimension, constructor keyword arguments, default input shape (batch axes + signal))
+CASES = {
+    "1d-J8-Q1-1024": (1, dict(J=8, Q=1, shape=1024), (32, 1, 1024)),
+    "1d-J8-Q8-4096": (1, dict(J=8, Q=8, shape=4096), (32, 1, 4096)),
+    "1d-J13-Q12-65536": (1, dict(J=13, Q=12, shape=65536), (32, 1, 65536)),
+    "2d-J2-L8-32": (2, dict(J=2, L=8, shape=(32, 32)), (32, 3, 32, 32)),
+    "2d-J3-L8-224": (2, dict(J=3, L=8, shape=(224, 224)), (32, 3, 224, 224)),
+    "2d-J6-L2-64": (2, dict(J=6, L=2, shape=(64, 64)), (4, 3, 64, 64)),
+    "3d-J2-L2-32": (3, dict(J=2, L=2, shape=(32, 32, 32)), (4, 32, 32, 32)),
+    "3d-J2-L2-128": (3, dict(J=2, L=2, shape=(128, 128, 128)), (2, 128, 128, 128)),
+}
+IMPLS = ("numpy", "torch", "ref-numpy", "ref-torch")
+CLASS = {1: "Scattering1D", 2: "Scattering2D", 3: "HarmonicScattering3D"}
+
+# A forward call shorter than this is repeated inside one timed repetition.
+MIN_REP_S = 0.2
+# Cases whose first call is shorter than this get 3 repetitions, the others 2.
+FAST_S = 2.0
+
+
+def rss_mb():
+    """Peak resident set size of this process so far, in MiB.
+
+    ``VmHWM`` from ``/proc/self/status`` where there is one: Linux keeps ``ru_maxrss`` across
+    ``execve``, so a child started by a driver that once held large arrays would inherit the
+    driver's peak and report nothing of its own. ``ru_maxrss`` elsewhere.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def input_shape(case, batch):
+    shape = CASES[case][2]
+    if batch is None:
+        return shape
+    return (batch,) + shape[1:]
+
+
+def load(impl, dim):
+    """Import the frontend class and return ``(cls, to_input, to_numpy, context)``."""
+    framework = impl.replace("ref-", "")
+    module = __import__("kymatio." + framework, fromlist=[CLASS[dim]])
+    cls = getattr(module, CLASS[dim])
+    if framework == "torch":
+        import torch
+
+        torch.set_num_threads(THREADS)
+        return (cls, torch.from_numpy, lambda y: y.numpy(), torch.no_grad)
+    import contextlib
+
+    return cls, lambda x: x, np.asarray, contextlib.nullcontext
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("impl", choices=IMPLS)
+    parser.add_argument("case", choices=sorted(CASES))
+    parser.add_argument("--batch", type=int, default=None, help="first (batch) axis size")
+    parser.add_argument("--save", default=None, help="directory to save the output (.npy) to")
+    args = parser.parse_args(argv)
+
+    dim, kwargs, _ = CASES[args.case]
+    cls, to_input, to_numpy, no_grad = load(args.impl, dim)
+    x = to_input(np.random.RandomState(42).randn(*input_shape(args.case, args.batch)).astype(np.float32))
+    base = rss_mb()
+
+    # Construction: best of up to 3 (fewer when one takes more than a second).
+    construct = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        S = cls(**kwargs)
+        construct.append(time.perf_counter() - t0)
+        if sum(construct) > 1.0:
+            break
+        del S
+        S = None
+    if S is None:
+        S = cls(**kwargs)
+
+    with no_grad():
+        t0 = time.perf_counter()
+        y = S(x)
+        first = time.perf_counter() - t0
+        inner = 1 if first >= MIN_REP_S else int(np.ceil(MIN_REP_S / max(first, 1e-6)))
+        reps = 3 if first < FAST_S else 2
+        times = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            for _ in range(inner):
+                y = S(x)
+            times.append((time.perf_counter() - t0) / inner)
+    peak = rss_mb() - base
+
+    out = np.asarray(to_numpy(y), dtype=np.float64)
+    result = {
+        "impl": args.impl, "case": args.case, "input_shape": list(input_shape(args.case, args.batch)),
+        "construct_s": min(construct), "first_s": first, "forward_s": min(times), "reps": reps,
+        "inner": inner, "peak_mb": peak, "shape": list(out.shape), "dtype": str(to_numpy(y).dtype),
+        "checksum": [float(out.sum()), float(np.abs(out).sum())],
+    }
+    if args.save:
+        path = os.path.join(args.save, "%s.npy" % args.impl)
+        np.save(path, to_numpy(y))
+        result["saved"] = path
+        if dim == 1 and not args.impl.startswith("ref-"):
+            # Per-channel order and (j1, j2), to undo 0.3.0's averaged level reduction.
+            meta = S.meta()
+            np.save(os.path.join(args.save, "meta_j.npy"),
+                    np.column_stack([meta["order"], np.nan_to_num(meta["j"], nan=-1)]))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
