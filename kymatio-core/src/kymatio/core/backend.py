@@ -88,6 +88,23 @@ class Backend:
         """``sqrt(sum(|x|**2, axis))``: the modulus of a vector of complex arrays along ``axis``."""
         raise NotImplementedError
 
+    def periodized_product(self, x: Array, bank: dict) -> Array:
+        """``subsample_fourier(cdgmm(x, psi), k, ndim)`` for a filter stack ``psi`` given as the
+        alias bank of :func:`kymatio.core._periodize.alias_bank`: the sum, over the kept alias
+        blocks, of the block of ``x`` times the pre-scaled block of the filters.
+
+        ``x`` of shape ``(..., 1, *S)`` against filters of shape ``(K, *S)`` gives
+        ``(..., K, *S/k)``. Backends may override it with an in-place or fused version.
+        """
+        k, ndim = bank["k"], bank["ndim"]
+        lengths = [int(n) // k for n in tuple(x.shape)[-ndim:]]
+        out = None
+        for block, filters in zip(bank["blocks"], bank["filters"]):
+            bounds = [(i * n, (i + 1) * n) for i, n in zip(block, lengths)]
+            term = self.cdgmm(self.crop(x, bounds) if k > 1 else x, filters)
+            out = term if out is None else out + term
+        return out
+
     # -- resampling -----------------------------------------------------------------------------
     def subsample_fourier(self, x: Array, k: int, ndim: int = 1) -> Array:
         """Periodisation by averaging: subsampling by ``k`` in space, done in the Fourier domain.
@@ -96,6 +113,17 @@ class Backend:
         ``y[m] = mean_i x[m + i * n // k]`` (over every combination of aliases when ``ndim > 1``).
         """
         raise NotImplementedError
+
+    def cdgmm_subsample(self, x: Array, filters: Array, k: int, ndim: int = 1) -> Array:
+        """``subsample_fourier(cdgmm(x, filters), k, ndim)``: a wavelet product, then periodisation.
+
+        Optional: this default composes the two required methods, and a backend overrides it only
+        when it can do both in one pass (``torch_skcuda``: one GPU kernel that never writes the
+        full-size product). ``x`` of shape ``(..., 1, *S)`` and ``filters`` of shape ``(K, *S)``,
+        ``S`` the last ``ndim`` axes, give ``(..., K, *S')`` with each axis of ``S'`` ``k`` times
+        shorter.
+        """
+        return self.subsample_fourier(self.cdgmm(x, filters), k, ndim)
 
     def pad(self, x: Array, pad_widths: Sequence[tuple[int, int]], mode: str = "reflect") -> Array:
         """Pad the last ``len(pad_widths)`` axes; ``mode`` is ``"reflect"`` (mirror without repeating

@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from ._periodize import alias_bank, slice_bank
+
 __all__ = ["Block", "TimeOps", "build_plan", "filter_level", "scattering1d", "assemble"]
 
 # Upper bound on the complex elements of one batched product (B x filters x frequencies).
@@ -65,8 +67,10 @@ def build_plan(phi_f: dict, psi1_f: list, psi2_f: list, log2_stride: int,
 
     First-order wavelets are grouped by ``j1`` (they then share both their subsampling and the set of
     second-order wavelets with ``j2 > j1``); within a group, second-order wavelets are grouped by their
-    subsampling ``k2``. Filters of a group are stacked into one ``(K, N)`` array. ``reduction`` folds
-    the coarser filter levels that the stored banks lack (see :func:`filter_level`).
+    subsampling ``k2``. Filters of a group are stacked into one ``(K, N)`` array, kept as the alias
+    bank of its subsampling (:func:`~kymatio.core._periodize.alias_bank`), and so is each level of
+    the low-pass (``phi[k]``, subsampled from ``2**k`` to the stride). ``reduction`` folds the
+    coarser filter levels that the stored banks lack (see :func:`filter_level`).
     """
     s = log2_stride
 
@@ -78,20 +82,22 @@ def build_plan(phi_f: dict, psi1_f: list, psi2_f: list, log2_stride: int,
     for j1 in j1_values:
         n1 = [n for n, psi in enumerate(psi1_f) if psi["j"] == j1]
         k1 = subsampling(j1)
-        group = {"j1": j1, "k1": k1, "n1": n1,
-                 "psi": np.stack([psi1_f[n]["levels"][0] for n in n1]), "order2": []}
+        group = {"j1": j1, "k1": k1, "n1": n1, "order2": [],
+                 "psi": alias_bank(np.stack([psi1_f[n]["levels"][0] for n in n1]), 2**k1)}
         valid = [n for n, psi in enumerate(psi2_f) if psi["j"] > j1]
         for k2 in sorted({subsampling(psi2_f[n]["j"]) for n in valid}):
             n2 = [n for n in valid if subsampling(psi2_f[n]["j"]) == k2]
             group["order2"].append(
                 {"k2": k2, "n2": n2,
-                 "psi": np.stack([filter_level(psi2_f[n], k1, reduction) for n in n2])})
+                 "psi": alias_bank(np.stack([filter_level(psi2_f[n], k1, reduction) for n in n2]),
+                                   2 ** (k2 - k1))})
         groups.append(group)
-    # phi is applied at every resolution a coefficient can sit at: 0, k1, k2 and the stride.
-    top = max([s, len(phi_f["levels"]) - 1] + [psi["j"] for psi in psi1_f + psi2_f])
-    top = min(top, int(np.log2(phi_f["levels"][0].shape[-1])))
+    # phi averages from every resolution a coefficient can sit at (0, k1, k2) down to the stride.
+    top = min(s, int(np.log2(phi_f["levels"][0].shape[-1])))
     return {"log2_stride": s, "average_local": average_local,
-            "phi": [filter_level(phi_f, k, reduction) for k in range(top + 1)], "groups": groups}
+            "phi": [alias_bank(filter_level(phi_f, k, reduction), 2 ** (s - k))
+                    for k in range(top + 1)],
+            "groups": groups}
 
 
 def _chunks(n: int, size: int):
@@ -112,12 +118,12 @@ class TimeOps:
     def low_pass(self, u_hat: Any, k: int) -> Any:
         """Average a spectrum sitting at resolution ``k`` and subsample it to the stride."""
         b = self.backend
-        return b.irfft(b.subsample_fourier(b.cdgmm(u_hat, self.phi[k]), 2 ** (self.s - k)))
+        return b.irfft(b.periodized_product(u_hat, self.phi[k]))
 
-    def wavelet(self, u_hat: Any, psi: Any, k: int) -> Any:
-        """Complex wavelet coefficients, subsampled by ``2**k``."""
+    def wavelet(self, u_hat: Any, bank: dict) -> Any:
+        """Complex wavelet coefficients of the alias bank ``bank`` (subsampled by its ``k``)."""
         b = self.backend
-        return b.ifft(b.subsample_fourier(b.cdgmm(u_hat, psi), 2**k))
+        return b.ifft(b.periodized_product(u_hat, bank))
 
     def first_order(self, x_hat: Any, batch: int, N: int):
         """Yield ``(group, n1, U1)`` for chunks of first-order wavelets of equal ``j1``:
@@ -125,8 +131,7 @@ class TimeOps:
         width = max(1, CHUNK_ELEMENTS // max(1, batch * N))
         for group in self.plan["groups"]:
             for start, stop in _chunks(len(group["n1"]), width):
-                u1 = self.backend.modulus(
-                    self.wavelet(x_hat, group["psi"][start:stop], group["k1"]))
+                u1 = self.backend.modulus(self.wavelet(x_hat, slice_bank(group["psi"], start, stop)))
                 yield group, group["n1"][start:stop], u1
 
 
@@ -162,7 +167,7 @@ def scattering1d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> list[B
             k2 = sub["k2"]
             for a, b in _chunks(len(sub["n2"]), width2):
                 n2 = sub["n2"][a:b]
-                u2 = backend.modulus(ops.wavelet(u1_hat, sub["psi"][a:b], k2 - k1))
+                u2 = backend.modulus(ops.wavelet(u1_hat, slice_bank(sub["psi"], a, b)))
                 u2 = backend.reshape(u2, (-1, len(n1) * len(n2), u2.shape[-1]))
                 coef = ops.low_pass(backend.rfft(u2), k2) if average else u2
                 blocks.append(Block([(p, q) for p in n1 for q in n2], coef, s if average else k2))

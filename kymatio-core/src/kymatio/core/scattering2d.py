@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from ._periodize import alias_bank, slice_bank
+
 __all__ = ["build_plan", "path_keys", "scattering2d", "CHUNK_ELEMENTS"]
 
 # Upper bound on the complex elements of one batched product (batch x filters x pixels). Measured on
@@ -41,16 +43,19 @@ CHUNK_ELEMENTS = 2**23
 def build_plan(phi: dict, psi: list, J: int, L: int) -> dict:
     """Stack the filter bank of :func:`~kymatio.core.filters2d.filter_bank` for width-first use.
 
-    Returns a tree of NumPy arrays and ints: ``phi`` (the list of levels ``0..J-1``) and ``psi``,
-    where ``psi[j][r]`` is the ``(L, M/2**r, N/2**r)`` stack over orientations of the wavelets of
-    scale ``j`` at level ``r``.
+    Returns a tree of alias banks (:func:`~kymatio.core._periodize.alias_bank`) and ints: ``phi[r]``,
+    level ``r`` of the low-pass for the subsampling from ``2**r`` to ``2**J``, and ``psi[j][r]``,
+    the ``(L, M/2**r, N/2**r)`` stack over orientations of the wavelets of scale ``j`` at level
+    ``r`` for the subsampling from ``2**r`` to ``2**j``.
     """
     by_scale = []
     for j in range(J):
         wavelets = [psi[j * L + theta] for theta in range(L)]
-        n_levels = len(wavelets[0]["levels"])
-        by_scale.append([np.stack([w["levels"][r] for w in wavelets]) for r in range(n_levels)])
-    return {"J": J, "L": L, "phi": list(phi["levels"]), "psi": by_scale}
+        n_levels = min(len(wavelets[0]["levels"]), j + 1)
+        by_scale.append([alias_bank(np.stack([w["levels"][r] for w in wavelets]), 2 ** (j - r),
+                                    ndim=2) for r in range(n_levels)])
+    phi_banks = [alias_bank(level, 2 ** (J - r), ndim=2) for r, level in enumerate(phi["levels"])]
+    return {"J": J, "L": L, "phi": phi_banks, "psi": by_scale}
 
 
 def path_keys(J: int, L: int, max_order: int) -> list[tuple[tuple, tuple, tuple]]:
@@ -95,22 +100,20 @@ def scattering2d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> Any:
 
     def low_pass(u_hat, res):
         """Average a spectrum at resolution ``2**-res`` and subsample it to ``2**-J``."""
-        averaged = backend.subsample_fourier(backend.cdgmm(u_hat, phi[res]), 2 ** (J - res), ndim=2)
-        return backend.irfft(averaged, ndim=2)
+        return backend.irfft(backend.periodized_product(u_hat, phi[res]), ndim=2)
 
-    def wavelet_modulus(u_hat, psi_f, k):
-        product = backend.subsample_fourier(backend.cdgmm(u_hat, psi_f), 2**k, ndim=2)
-        return backend.modulus(backend.ifft(product, ndim=2))
+    def wavelet_modulus(u_hat, bank):
+        return backend.modulus(backend.ifft(backend.periodized_product(u_hat, bank), ndim=2))
 
     x_hat = backend.rfft(x, ndim=2)
     order0 = [low_pass(x_hat, 0)]
     order1, order2 = [], []
     width1 = CHUNK_ELEMENTS // max(1, batch * M * N)
     for j1 in range(J):
-        L = psi[j1][0].shape[0]
+        L = plan["L"]
         M1, N1 = M // 2**j1, N // 2**j1
         for a, b in _chunks(L, width1):
-            u1 = wavelet_modulus(x_hat, psi[j1][0][a:b], j1)  # (B, c1, M1, N1)
+            u1 = wavelet_modulus(x_hat, slice_bank(psi[j1][0], a, b))  # (B, c1, M1, N1)
             u1_hat = backend.rfft(u1, ndim=2)
             order1.append(low_pass(u1_hat, j1))
             if max_order < 2 or j1 == J - 1:
@@ -122,9 +125,8 @@ def scattering2d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> Any:
             width2 = CHUNK_ELEMENTS // max(1, batch * c1 * M1 * N1)
             blocks = []
             for j2 in range(j1 + 1, J):
-                psi2 = psi[j2][j1]
-                for a2, b2 in _chunks(psi2.shape[0], width2):
-                    u2 = wavelet_modulus(u1_hat, psi2[a2:b2], j2 - j1)  # (B, c1, c2, M2, N2)
+                for a2, b2 in _chunks(L, width2):
+                    u2 = wavelet_modulus(u1_hat, slice_bank(psi[j2][j1], a2, b2))  # (B, c1, c2, M2, N2)
                     blocks.append(low_pass(backend.rfft(u2, ndim=2), j2))
             # Concatenating along the second-order axis keeps (n1, n2) lexicographic within the chunk.
             s2 = blocks[0] if len(blocks) == 1 else backend.concatenate(blocks, axis=2)

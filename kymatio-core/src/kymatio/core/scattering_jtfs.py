@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ._periodize import alias_bank, slice_bank
 from .scattering1d import CHUNK_ELEMENTS, TimeOps, _chunks, filter_level
 
 __all__ = ["FrequencyBlock", "build_frequency_plan", "scattering_jtfs"]
@@ -72,16 +73,17 @@ def build_frequency_plan(phi_F: dict, filters_fr: list, log2_stride_fr: int, ave
         for k, spin0 in keys:
             members = [n for n in indices
                        if subsampling(filters_fr[n]["j"]) == k and (n == 0) == spin0]
-            out.append({"k": k, "spin0": spin0, "n_fr": members,
-                        "psi": np.stack([filters_fr[n]["levels"][0] for n in members])[:, None, :]})
+            stack = np.stack([filters_fr[n]["levels"][0] for n in members])[:, None, :]
+            out.append({"k": k, "spin0": spin0, "n_fr": members, "psi": alias_bank(stack, 2**k)})
         return out
 
     non_negative = [n for n, f in enumerate(filters_fr) if f["xi"] >= 0]
     N_fr = phi_F["levels"][0].shape[-1]
-    top = min(int(np.log2(N_fr & -N_fr)),
-              max([s_fr, len(phi_F["levels"]) - 1] + [f["j"] for f in filters_fr]))
+    # phi_F averages from the resolution a frequential wavelet left (k <= s_fr) to the stride.
+    top = min(int(np.log2(N_fr & -N_fr)), s_fr) if local else -1
     return {"log2_stride_fr": s_fr, "average_fr": average_fr, "N_fr": N_fr,
-            "phi_F": [filter_level(phi_F, k, reduction) for k in range(top + 1)],
+            "phi_F": [alias_bank(filter_level(phi_F, k, reduction), 2 ** (s_fr - k))
+                      for k in range(top + 1)],
             "first": groups(non_negative), "second": groups(list(range(len(filters_fr))))}
 
 
@@ -105,13 +107,12 @@ def _frequency_scattering(X: Any, real: bool, groups: list, backend: Any, fplan:
         k = group["k"]
         average = bool(average_fr) and (not group["spin0"] or spin0_to_grid)
         for a, b in _chunks(len(group["n_fr"]), width):
-            y = backend.modulus(backend.ifft(backend.subsample_fourier(
-                backend.cdgmm(x_hat, group["psi"][a:b]), 2**k)))            # (B, M, K, T, F)
+            y = backend.modulus(backend.ifft(backend.periodized_product(
+                x_hat, slice_bank(group["psi"], a, b))))                     # (B, M, K, T, F)
             if average and average_fr == "global":
                 y = backend.sum(y, axis=-1, keepdims=True)
             elif average:
-                y = backend.irfft(backend.subsample_fourier(
-                    backend.cdgmm(backend.rfft(y), phi_F[k]), 2 ** (s_fr - k)))
+                y = backend.irfft(backend.periodized_product(backend.rfft(y), phi_F[k]))
             y = backend.transpose(y, (0, 1, 2, 4, 3))                        # (B, M, K, F, T)
             if time_mode == "global":
                 y = backend.sum(y, axis=-1, keepdims=True)
@@ -178,7 +179,7 @@ def scattering_jtfs(x: Any, backend: Any, plan: dict, average: Any, spin0_to_gri
                 if not sel:
                     continue
                 start, stop = sel[0], sel[-1] + 1       # a contiguous run of sub["n2"]
-                y = ops.wavelet(u1_hat, sub["psi"][start:stop], k2 - group["k1"])  # (B, c1, n, T2)
+                y = ops.wavelet(u1_hat, slice_bank(sub["psi"], start, stop))  # (B, c1, n, T2)
                 y = backend.transpose(y, (0, 2, 1, 3))                               # (B, n, c1, T2)
                 for i in range(start, stop):
                     pieces[sub["n2"][i]].append(backend.take(y, [i - start], axis=1))

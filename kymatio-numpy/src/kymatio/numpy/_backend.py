@@ -1,6 +1,8 @@
 """The NumPy/SciPy backend: ``scipy.fft`` on all cores, NumPy for everything else."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import scipy.fft
 
@@ -16,8 +18,9 @@ def _axes(ndim: int) -> tuple[int, ...]:
 class NumpyBackend(Backend):
     """Backend of the NumPy frontends.
 
-    FFTs use :mod:`scipy.fft` with ``workers=-1`` (every core); the inverse FFTs of real results use
-    half-spectrum real transforms.
+    FFTs use :mod:`scipy.fft` with ``workers=-1`` (every core). Real signals are transformed by
+    real-input FFTs (half the work), whose Hermitian half is mirrored into the full spectrum; the
+    inverse FFTs of real results use half-spectrum real transforms. Products accumulate in place.
     """
 
     name = "numpy"
@@ -28,8 +31,20 @@ class NumpyBackend(Backend):
         return np.ascontiguousarray(array, dtype=dtype)
 
     def rfft(self, x, ndim=1):
-        # pocketfft computes a real-input transform internally and fills the Hermitian half.
-        return scipy.fft.fftn(x, axes=_axes(ndim), workers=self.workers)
+        # scipy.fft.fftn of a real array converts it to complex first: an r2c transform and a
+        # mirrored copy of its half, X[-m] = conj(X[m]), cost less than half of that.
+        n = x.shape[-1]
+        half = scipy.fft.rfftn(x, axes=_axes(ndim), workers=self.workers)
+        full = np.empty(half.shape[:-1] + (n,), dtype=half.dtype)
+        full[..., : n // 2 + 1] = half
+        # Along the other signal axes -m maps index 0 to 0 and 1.. to ..1 (reversed): one slice
+        # pair per axis, written straight into the output.
+        for ends in itertools.product((0, 1), repeat=ndim - 1):
+            dst = tuple(slice(0, 1) if e == 0 else slice(1, None) for e in ends)
+            src = tuple(slice(0, 1) if e == 0 else slice(None, 0, -1) for e in ends)
+            np.conjugate(half[(Ellipsis,) + src + (slice((n + 1) // 2 - 1, 0, -1),)],
+                         out=full[(Ellipsis,) + dst + (slice(n // 2 + 1, None),)])
+        return full
 
     def fft(self, x, ndim=1):
         return scipy.fft.fftn(x, axes=_axes(ndim), workers=self.workers)
@@ -44,6 +59,24 @@ class NumpyBackend(Backend):
 
     def cdgmm(self, x, filters):
         return x * filters
+
+    def periodized_product(self, x, bank):
+        k, ndim = bank["k"], bank["ndim"]
+        blocks, filters = bank["blocks"], bank["filters"]
+        if k == 1:
+            return x * filters[0]
+        lengths = [n // k for n in x.shape[-ndim:]]
+
+        def part(block):
+            return x[(Ellipsis,) + tuple(slice(i * n, (i + 1) * n) for i, n in zip(block, lengths))]
+
+        # One output-sized buffer for the terms instead of the full product and a reduction.
+        out = np.multiply(part(blocks[0]), filters[0])
+        if len(blocks) > 1:
+            term = np.empty_like(out)
+            for block, f in zip(blocks[1:], filters[1:]):
+                out += np.multiply(part(block), f, out=term)
+        return out
 
     def modulus(self, x):
         return np.abs(x)
