@@ -10,7 +10,8 @@ is a key of :data:`CASES`. The script is run in a fresh interpreter per (impl, c
 Printed fields: ``construct_s`` (best constructor time), ``first_s`` (first forward call, which
 includes one-off work such as our per-dtype filter conversion), ``forward_s`` (best forward time per
 call), ``reps``/``inner`` (repetitions and calls per repetition), ``peak_mb`` (peak RSS after
-the run minus peak RSS after imports and input creation; see :func:`rss_mb`), ``checksum`` (sum and sum of
+the run minus peak RSS after imports -- our backend's included, which we import lazily -- and
+input creation; see :func:`rss_mb`), ``checksum`` (sum and sum of
 absolute values of the output), ``shape`` and, with ``--save``, the path of the saved output.
 
 Only the standard library, NumPy and the framework under test are imported: the same file runs
@@ -78,6 +79,13 @@ def load(impl, dim):
     framework = impl.replace("ref-", "")
     module = __import__("kymatio." + framework, fromlist=[CLASS[dim]])
     cls = getattr(module, CLASS[dim])
+    if not impl.startswith("ref-"):
+        # 0.3.0 imports its backends with the package; ours are imported on first use (after a
+        # scan of the plugin registry). Do both here so that neither side's peak memory or
+        # construction time counts one-off imports.
+        from kymatio.core._registry import resolve_backend
+
+        resolve_backend(framework, framework)
     if framework == "torch":
         import torch
 

@@ -18,7 +18,8 @@ Without local averaging (``T=0`` or ``T='global'``) :math:`k = j` and the moduli
 coefficients. The reference walks this tree one path at a time; here the wavelets of one ``j1`` are
 applied together (one broadcast product, one batched inverse FFT), and for each of them all second-order
 wavelets that share a subsampling factor are applied together too. Chunks bound the width of every
-batched operation so peak memory stays near a few copies of the padded batch.
+batched operation (:mod:`kymatio.core._batching`) so peak memory stays near a few copies of the
+padded batch.
 """
 from __future__ import annotations
 
@@ -27,12 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from ._batching import chunks, step_budget, step_width
 from ._periodize import alias_bank, slice_bank
 
 __all__ = ["Block", "TimeOps", "build_plan", "filter_level", "scattering1d", "assemble"]
-
-# Upper bound on the complex elements of one batched product (B x filters x frequencies).
-CHUNK_ELEMENTS = 2**21
 
 
 @dataclass
@@ -100,12 +99,6 @@ def build_plan(phi_f: dict, psi1_f: list, psi2_f: list, log2_stride: int,
             "groups": groups}
 
 
-def _chunks(n: int, size: int):
-    size = max(1, size)
-    for start in range(0, n, size):
-        yield start, min(start + size, n)
-
-
 class TimeOps:
     """The operations along time shared by 1-D and joint time-frequency scattering."""
 
@@ -128,9 +121,10 @@ class TimeOps:
     def first_order(self, x_hat: Any, batch: int, N: int):
         """Yield ``(group, n1, U1)`` for chunks of first-order wavelets of equal ``j1``:
         ``U1`` of shape ``(B, len(n1), N / 2**k1)`` are the moduli."""
-        width = max(1, CHUNK_ELEMENTS // max(1, batch * N))
+        budget = step_budget(batch * N)
         for group in self.plan["groups"]:
-            for start, stop in _chunks(len(group["n1"]), width):
+            width = step_width(budget, batch * (N >> group["k1"]))
+            for start, stop in chunks(len(group["n1"]), width):
                 u1 = self.backend.modulus(self.wavelet(x_hat, slice_bank(group["psi"], start, stop)))
                 yield group, group["n1"][start:stop], u1
 
@@ -161,11 +155,11 @@ def scattering1d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> list[B
         # (B, c1, 1, N1) against (K2, N1): every first-order path meets every wavelet of the
         # sub-group in one broadcast product.
         u1_hat = backend.reshape(u1_hat, (-1, len(n1), 1, u1_hat.shape[-1]))
-        N1 = N // 2**k1
-        width2 = max(1, CHUNK_ELEMENTS // max(1, batch * len(n1) * N1))
+        budget = step_budget(batch * N)
         for sub in order2:
             k2 = sub["k2"]
-            for a, b in _chunks(len(sub["n2"]), width2):
+            width2 = step_width(budget, batch * len(n1) * (N >> k2))
+            for a, b in chunks(len(sub["n2"]), width2):
                 n2 = sub["n2"][a:b]
                 u2 = backend.modulus(ops.wavelet(u1_hat, slice_bank(sub["psi"], a, b)))
                 u2 = backend.reshape(u2, (-1, len(n1) * len(n2), u2.shape[-1]))

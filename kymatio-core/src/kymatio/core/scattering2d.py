@@ -21,7 +21,7 @@ the border row and column. Channels come in the reference's order: :math:`S_0`, 
 The reference walks this tree one path at a time. Here all ``L`` orientations of a scale :math:`j_1`
 are applied in one broadcast product and one batched inverse FFT, and, for a chunk of those, all
 ``L x L`` pairs :math:`(\theta_1, \theta_2)` of a scale pair :math:`(j_1, j_2)` likewise. Chunks along
-the orientation axes bound every batched product to about :data:`CHUNK_ELEMENTS` complex numbers.
+the orientation axes bound every batched product (:mod:`kymatio.core._batching`).
 Low-pass outputs are real (the spectrum times a real, even :math:`\phi` stays Hermitian), so they use
 the backend's real inverse FFT.
 """
@@ -31,13 +31,10 @@ from typing import Any
 
 import numpy as np
 
+from ._batching import chunks, step_budget, step_width
 from ._periodize import alias_bank, slice_bank
 
-__all__ = ["build_plan", "path_keys", "scattering2d", "CHUNK_ELEMENTS"]
-
-# Upper bound on the complex elements of one batched product (batch x filters x pixels). Measured on
-# the 224 x 224 benchmark: 2**23 runs as fast as 2**25 with 40% of its peak memory.
-CHUNK_ELEMENTS = 2**23
+__all__ = ["build_plan", "path_keys", "scattering2d"]
 
 
 def build_plan(phi: dict, psi: list, J: int, L: int) -> dict:
@@ -67,12 +64,6 @@ def path_keys(J: int, L: int, max_order: int) -> list[tuple[tuple, tuple, tuple]
                  for j1 in range(J) for t1 in range(L)
                  for j2 in range(j1 + 1, J) for t2 in range(L)]
     return keys
-
-
-def _chunks(n: int, size: int):
-    size = max(1, size)
-    for start in range(0, n, size):
-        yield start, min(start + size, n)
 
 
 def scattering2d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> Any:
@@ -108,11 +99,11 @@ def scattering2d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> Any:
     x_hat = backend.rfft(x, ndim=2)
     order0 = [low_pass(x_hat, 0)]
     order1, order2 = [], []
-    width1 = CHUNK_ELEMENTS // max(1, batch * M * N)
+    budget = step_budget(batch * M * N)
+    L = plan["L"]
     for j1 in range(J):
-        L = plan["L"]
         M1, N1 = M // 2**j1, N // 2**j1
-        for a, b in _chunks(L, width1):
+        for a, b in chunks(L, step_width(budget, batch * M1 * N1)):
             u1 = wavelet_modulus(x_hat, slice_bank(psi[j1][0], a, b))  # (B, c1, M1, N1)
             u1_hat = backend.rfft(u1, ndim=2)
             order1.append(low_pass(u1_hat, j1))
@@ -122,10 +113,10 @@ def scattering2d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> Any:
             # wavelet of the second chunk in one broadcast product.
             c1 = b - a
             u1_hat = backend.reshape(u1_hat, (-1, c1, 1, M1, N1))
-            width2 = CHUNK_ELEMENTS // max(1, batch * c1 * M1 * N1)
             blocks = []
             for j2 in range(j1 + 1, J):
-                for a2, b2 in _chunks(L, width2):
+                width2 = step_width(budget, batch * c1 * (M >> j2) * (N >> j2))
+                for a2, b2 in chunks(L, width2):
                     u2 = wavelet_modulus(u1_hat, slice_bank(psi[j2][j1], a2, b2))  # (B, c1, c2, M2, N2)
                     blocks.append(low_pass(backend.rfft(u2, ndim=2), j2))
             # Concatenating along the second-order axis keeps (n1, n2) lexicographic within the chunk.

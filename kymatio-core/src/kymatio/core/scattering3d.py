@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ._batching import chunks
+
 __all__ = ["scattering3d", "path_keys", "CHUNK_ELEMENTS"]
 
 # Upper bound on the complex elements of one batched product (batch x filters x voxels): 2**25
@@ -41,12 +43,6 @@ def path_keys(J: int, max_order: int) -> list[tuple[int, ...]]:
     if max_order >= 2:
         keys += [(j1, j2) for j1 in range(J + 1) for j2 in range(j1 + 1, J + 1)]
     return keys
-
-
-def _chunks(n: int, size: int):
-    size = max(1, size)
-    for start in range(0, n, size):
-        yield start, min(start + size, n)
 
 
 def scattering3d(x: Any, backend: Any, filters: Sequence[Any], rotation_covariant: bool = True,
@@ -95,11 +91,11 @@ def scattering3d(x: Any, backend: Any, filters: Sequence[Any], rotation_covarian
         per_volume = psi_l.shape[1] * voxels  # one volume against all orders of one scale
         batch_width = max(1, CHUNK_ELEMENTS // per_volume)
         blocks = []
-        for b0, b1 in _chunks(batch, batch_width):
+        for b0, b1 in chunks(batch, batch_width):
             x_hat_b = x_hat if (b0, b1) == (0, batch) else x_hat[b0:b1]
             scale_width = CHUNK_ELEMENTS // max(1, (b1 - b0) * per_volume)
             order1, order2 = [], []
-            for j0, j1_end in _chunks(n_scales, scale_width):
+            for j0, j1_end in chunks(n_scales, scale_width):
                 u1 = wavelet_modulus(x_hat_b, psi_l[j0:j1_end])  # (b, c1, M, N, O)
                 order1.append(backend.integrals(u1, powers, ndim=3))
                 if max_order < 2:
@@ -109,7 +105,7 @@ def scattering3d(x: Any, backend: Any, filters: Sequence[Any], rotation_covarian
                 for i, j1 in enumerate(range(j0, j1_end)):
                     u1_hat_j1 = backend.take(u1_hat, [i], axis=1)  # (b, 1, 1, 1, M, N, O)
                     u1_hat_j1 = backend.reshape(u1_hat_j1, (-1, 1, 1) + spatial)
-                    for a2, b2 in _chunks(n_scales - j1 - 1, scale_width):
+                    for a2, b2 in chunks(n_scales - j1 - 1, scale_width):
                         u2 = wavelet_modulus(u1_hat_j1, psi_l[j1 + 1 + a2:j1 + 1 + b2])
                         order2.append(backend.integrals(u2, powers, ndim=3))
             rows = order1 + order2

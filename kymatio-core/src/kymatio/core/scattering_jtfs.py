@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from ._batching import chunks, step_budget, step_width
 from ._periodize import alias_bank, slice_bank
-from .scattering1d import CHUNK_ELEMENTS, TimeOps, _chunks, filter_level
+from .scattering1d import TimeOps, filter_level
 
 __all__ = ["FrequencyBlock", "build_frequency_plan", "scattering_jtfs"]
 
@@ -102,11 +103,12 @@ def _frequency_scattering(X: Any, real: bool, groups: list, backend: Any, fplan:
     x_hat = backend.rfft(backend.transpose(X, (0, 1, 3, 2))) if real else \
         backend.fft(backend.transpose(X, (0, 1, 3, 2)))
     x_hat = backend.reshape(x_hat, (B, M, 1, T, N_fr))
-    width = max(1, CHUNK_ELEMENTS // max(1, batch * M * T * N_fr))
+    budget = step_budget(batch * M * T * N_fr)
     for group in groups:
         k = group["k"]
         average = bool(average_fr) and (not group["spin0"] or spin0_to_grid)
-        for a, b in _chunks(len(group["n_fr"]), width):
+        width = step_width(budget, batch * M * T * (N_fr >> k))
+        for a, b in chunks(len(group["n_fr"]), width):
             y = backend.modulus(backend.ifft(backend.periodized_product(
                 x_hat, slice_bank(group["psi"], a, b))))                     # (B, M, K, T, F)
             if average and average_fr == "global":
@@ -167,8 +169,8 @@ def scattering_jtfs(x: Any, backend: Any, plan: dict, average: Any, spin0_to_gri
     for k2 in sorted(by_k2):
         n2_all = sorted(by_k2[k2])
         T2 = N // 2**k2
-        width = max(1, CHUNK_ELEMENTS // max(1, batch * N_fr * T2))
-        for a, b in _chunks(len(n2_all), width):
+        width = step_width(step_budget(batch * N), batch * N_fr * T2)
+        for a, b in chunks(len(n2_all), width):
             chunk = n2_all[a:b]
             pieces: dict = {n2: [] for n2 in chunk}
             for group, n1, u1_hat in kept:

@@ -1,0 +1,123 @@
+"""The machinery behind the speed: alias banks, the NumPy backend's real FFTs, step budgets.
+
+Each test compares a fast path with the plain formula it replaces, over grids of shapes.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.fft
+
+import kymatio.core._batching as batching
+from kymatio.core._periodize import alias_bank, slice_bank
+from kymatio.core.backend import Backend
+from kymatio.numpy import HarmonicScattering3D, Scattering1D, Scattering2D, TimeFrequencyScattering
+from kymatio.numpy._backend import backend as numpy_backend
+
+
+def periodized_reference(x, filters, k, ndim):
+    """The formula: full product, then the mean over the k**ndim aliases."""
+    y = x * filters
+    lead = y.shape[: y.ndim - ndim]
+    split = [d for n in y.shape[y.ndim - ndim:] for d in (k, n // k)]
+    return y.reshape(lead + tuple(split)).mean(axis=tuple(range(len(lead), len(lead) + 2 * ndim, 2)))
+
+
+def gaussian_stack(shape, centres, width):
+    """Periodic Gaussian bumps (narrow filters) in the Fourier domain, one per centre."""
+    grids = np.meshgrid(*[np.arange(n) for n in shape], indexing="ij")
+    out = []
+    for centre in centres:
+        d2 = sum(np.minimum(np.abs(g - c), n - np.abs(g - c)) ** 2
+                 for g, c, n in zip(grids, centre, shape))
+        out.append(np.exp(-d2 / (2 * width**2)))
+    return np.stack(out)
+
+
+@pytest.mark.parametrize("ndim,shape,k", [
+    (len(shape), shape, k) for shape in [(64,), (96,), (16, 24), (8, 8, 16)] for k in (1, 2, 4, 8)
+    if not any(n % k for n in shape)])
+@pytest.mark.parametrize("width", [0.7, 3.0, 50.0])
+def test_alias_bank_product_equals_product_then_periodise(ndim, shape, k, width):
+    rng = np.random.default_rng(k)
+    centres = [tuple(rng.integers(0, n) for n in shape) for _ in range(3)]
+    filters = gaussian_stack(shape, centres, width)
+    x = rng.standard_normal((2, 1) + shape) + 1j * rng.standard_normal((2, 1) + shape)
+    bank = alias_bank(filters, k, ndim)
+    expected = periodized_reference(x, filters, k, ndim)
+    for backend in (numpy_backend, _Generic()):
+        got = backend.periodized_product(x, bank)
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-13 * np.abs(expected).max())
+    # Narrow filters lose blocks; nothing is dropped that holds more than 1e-15 of a peak.
+    assert 1 <= len(bank["blocks"]) <= k**ndim
+    if width == 0.7 and k >= 4 and ndim == 1:
+        assert len(bank["blocks"]) < k**ndim
+
+
+class _Generic(Backend):
+    """The protocol's default periodized_product over NumPy (crop, cdgmm and +)."""
+
+    def crop(self, x, bounds):
+        return numpy_backend.crop(x, bounds)
+
+    def cdgmm(self, x, filters):
+        return x * filters
+
+
+def test_alias_bank_slices_and_errors():
+    filters = gaussian_stack((32,), [(3,), (9,), (20,)], 1.0)
+    bank = alias_bank(filters, 4)
+    part = slice_bank(bank, 1, 3)
+    assert part["blocks"] == bank["blocks"]
+    assert [f.shape[0] for f in part["filters"]] == [2] * len(bank["blocks"])
+    assert slice_bank(bank, 0, 3) is bank
+    assert all(f.dtype == np.complex128 for f in bank["filters"])
+    # One narrow bump in the middle of a block: that block and at most its two neighbours.
+    assert len(alias_bank(gaussian_stack((64,), [(20,)], 1.0), 8)["blocks"]) <= 3
+    with pytest.raises(ValueError, match="cannot be subsampled by 3"):
+        alias_bank(filters, 3)
+
+
+@pytest.mark.parametrize("shape,ndim", [
+    ((3, 8), 1), ((3, 7), 1), ((2, 1), 1), ((2, 2), 1), ((2, 6, 8), 2), ((2, 5, 7), 2),
+    ((4, 1, 9), 2), ((2, 4, 6, 8), 3), ((1, 5, 3, 7), 3)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_rfft_is_the_full_spectrum(shape, ndim, dtype):
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    got = numpy_backend.rfft(x, ndim)
+    expected = scipy.fft.fftn(x.astype(np.float64), axes=tuple(range(-ndim, 0)))
+    assert got.dtype == (np.complex64 if dtype == np.float32 else np.complex128)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, expected, atol=tol * np.abs(expected).max())
+
+
+TRANSFORMS = {
+    "1d": (Scattering1D, dict(J=5, shape=256, Q=(4, 2)), (3, 256)),
+    "1d_stride": (Scattering1D, dict(J=5, shape=256, Q=2, T=16, stride=2), (3, 256)),
+    "2d": (Scattering2D, dict(J=3, shape=(24, 32), L=4), (3, 24, 32)),
+    "jtfs": (TimeFrequencyScattering, dict(J=5, J_fr=2, Q=4, shape=256, format="joint"), (3, 256)),
+    "3d": (HarmonicScattering3D, dict(J=1, shape=(8, 8, 8), L=1), (3, 8, 8, 8)),
+}
+
+
+@pytest.mark.parametrize("kind", list(TRANSFORMS))
+def test_one_path_per_step_gives_the_same_numbers(kind, monkeypatch):
+    cls, kwargs, shape = TRANSFORMS[kind]
+    x = np.random.default_rng(5).standard_normal(shape)
+    expected = cls(**kwargs)(x)
+    monkeypatch.setattr(batching, "STEP_FACTOR", 0)
+    monkeypatch.setattr(batching, "MIN_STEP", 1)
+    monkeypatch.setattr("kymatio.core.scattering3d.CHUNK_ELEMENTS", 1)
+    np.testing.assert_allclose(cls(**kwargs)(x), expected, rtol=1e-12, atol=1e-14)
+
+
+def test_step_budget_follows_the_input():
+    assert batching.step_budget(10) == batching.MIN_STEP
+    assert batching.step_budget(10**7) == batching.STEP_FACTOR * 10**7
+    assert batching.step_width(100, 30) == 3
+    assert batching.step_width(10, 30) == 1
+    assert list(batching.chunks(5, 2)) == [(0, 2), (2, 4), (4, 5)]
+    assert list(itertools.chain(batching.chunks(0, 3))) == []
