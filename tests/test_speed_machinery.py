@@ -121,3 +121,63 @@ def test_step_budget_follows_the_input():
     assert batching.step_width(10, 30) == 1
     assert list(batching.chunks(5, 2)) == [(0, 2), (2, 4), (4, 5)]
     assert list(itertools.chain(batching.chunks(0, 3))) == []
+
+
+# -- batches split across threads (kymatio.numpy) -----------------------------------------------
+@pytest.fixture
+def two_threads(monkeypatch):
+    """Split every batch in two threads, whatever this machine has."""
+    monkeypatch.setattr(numpy_backend, "workers", 2)
+    monkeypatch.setattr("kymatio.numpy._frontend.MIN_SPLIT_SAMPLES", 1)
+
+
+OUT_TYPES = {"1d": ("array", "dict", "list"), "1d_stride": ("array", "dict", "list"),
+             "2d": ("array", "list"), "jtfs": ("array", "dict", "list"), "3d": ("array",)}
+
+
+def assert_identical(a, b):
+    """Same structure, same keys and labels, bitwise-equal arrays."""
+    assert type(a) is type(b)
+    if isinstance(a, np.ndarray):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    elif isinstance(a, dict):
+        assert list(a) == list(b)
+        for key in a:
+            assert_identical(a[key], b[key])
+    elif isinstance(a, list):
+        assert len(a) == len(b)
+        for u, v in zip(a, b):
+            assert_identical(u, v)
+    else:
+        assert a == b
+
+
+@pytest.mark.parametrize("kind,out_type", [(k, o) for k in TRANSFORMS for o in OUT_TYPES[k]])
+def test_split_batch_gives_the_same_numbers(kind, out_type, two_threads, monkeypatch):
+    cls, kwargs, shape = TRANSFORMS[kind]
+    S = cls(**kwargs)
+    S.out_type = out_type
+    x = np.random.default_rng(7).standard_normal((2, 3) + shape[1:]).astype(np.float32)
+    assert S._split_threads(x) == 2
+    split = S(x)
+    monkeypatch.setattr(numpy_backend, "workers", 1)
+    assert S._split_threads(x) == 1
+    assert_identical(split, S(x))
+
+
+def test_split_batch_errors_name_the_callers_shape(two_threads):
+    S = Scattering1D(J=4, shape=128)
+    with pytest.raises(ValueError, match=r"\(4, 100\)"):
+        S(np.zeros((4, 100)))
+    with pytest.raises(TypeError, match="int64"):
+        S(np.zeros((4, 128), dtype=np.int64))
+
+
+def test_workers_setting_is_checked():
+    with pytest.raises(ValueError, match="workers must be -1 or an integer >= 1, got 0"):
+        numpy_backend.workers = 0
+    assert numpy_backend.workers == -1
+    with numpy_backend.single_threaded():
+        assert numpy_backend.workers == 1 and numpy_backend.threads() == 1
+    assert numpy_backend.workers == -1

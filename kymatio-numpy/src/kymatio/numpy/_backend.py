@@ -1,14 +1,29 @@
 """The NumPy/SciPy backend: ``scipy.fft`` on all cores, NumPy for everything else."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
+import os
 
 import numpy as np
 import scipy.fft
 
 from kymatio.core.backend import Backend
 
-__all__ = ["NumpyBackend", "backend"]
+__all__ = ["NumpyBackend", "backend", "usable_cpus"]
+
+# Set to 1 inside the threads of a batch split (kymatio.numpy's frontends): each thread's FFTs then
+# run on that thread alone instead of every thread asking scipy.fft for every core.
+_SINGLE_THREADED = contextvars.ContextVar("kymatio_numpy_single_threaded", default=False)
+
+
+def usable_cpus() -> int:
+    """The number of CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _axes(ndim: int) -> tuple[int, ...]:
@@ -18,14 +33,43 @@ def _axes(ndim: int) -> tuple[int, ...]:
 class NumpyBackend(Backend):
     """Backend of the NumPy frontends.
 
-    FFTs use :mod:`scipy.fft` with ``workers=-1`` (every core). Real signals are transformed by
-    real-input FFTs (half the work), whose Hermitian half is mirrored into the full spectrum; the
-    inverse FFTs of real results use half-spectrum real transforms. Products accumulate in place.
+    FFTs use :mod:`scipy.fft` with ``workers`` threads (``-1``: every core; set the attribute to 1
+    for a single thread). Real signals are transformed by real-input FFTs (half the work), whose
+    Hermitian half is mirrored into the full spectrum; the inverse FFTs of real results use
+    half-spectrum real transforms. Products accumulate in place.
     """
 
     name = "numpy"
     frontend = "numpy"
-    workers = -1
+
+    def __init__(self) -> None:
+        self._workers = -1
+
+    @property
+    def workers(self) -> int:
+        """Threads of each FFT: ``-1`` for every core (the default), or a positive number. Also the
+        number of batch chunks the NumPy frontends compute in parallel (``-1``: one per core)."""
+        return 1 if _SINGLE_THREADED.get() else self._workers
+
+    @workers.setter
+    def workers(self, value: int) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or not (value == -1 or value >= 1):
+            raise ValueError(f"workers must be -1 or an integer >= 1, got {value!r}.")
+        self._workers = value
+
+    def threads(self) -> int:
+        """How many threads a batch may be split across: ``workers``, ``-1`` read as every CPU."""
+        return usable_cpus() if self.workers == -1 else self.workers
+
+    @staticmethod
+    @contextlib.contextmanager
+    def single_threaded():
+        """Within this context (in this thread), every FFT runs on the calling thread only."""
+        token = _SINGLE_THREADED.set(True)
+        try:
+            yield
+        finally:
+            _SINGLE_THREADED.reset(token)
 
     def asarray(self, array, dtype):
         return np.ascontiguousarray(array, dtype=dtype)
