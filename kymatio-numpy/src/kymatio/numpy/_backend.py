@@ -41,9 +41,7 @@ class NumpyBackend(Backend):
 
     name = "numpy"
     frontend = "numpy"
-
-    def __init__(self) -> None:
-        self._workers = -1
+    _workers = -1
 
     @property
     def workers(self) -> int:
