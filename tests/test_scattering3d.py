@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+import kymatio.core._batching
 import kymatio.core.filters3d
 import kymatio.core.scattering3d
 from kymatio.core._errors import ScatteringTypeError, ScatteringValueError
@@ -215,10 +216,11 @@ def test_chunking_does_not_change_results(monkeypatch):
     x = np.random.default_rng(7).standard_normal((3, 8, 8, 8))
     S = HarmonicScattering3D(J=2, shape=(8, 8, 8), L=2)
     whole = S(x)
-    # One volume with all orders of one scale per product: chunks along the batch and scale axes.
-    monkeypatch.setattr(kymatio.core.scattering3d, "CHUNK_ELEMENTS", 512)
+    # One volume per step (the budget below one volume with all its orders), then two.
+    monkeypatch.setattr(kymatio.core._batching, "STEP_FACTOR", 0)
+    monkeypatch.setattr(kymatio.core._batching, "MIN_STEP", 1)
     np.testing.assert_allclose(S(x), whole, rtol=1e-12)
-    monkeypatch.setattr(kymatio.core.scattering3d, "CHUNK_ELEMENTS", 2 * 3 * 512)
+    monkeypatch.setattr(kymatio.core._batching, "MIN_STEP", 2 * 5 * 512)
     np.testing.assert_allclose(S(x), whole, rtol=1e-12)
 
 

@@ -110,7 +110,6 @@ def test_one_path_per_step_gives_the_same_numbers(kind, monkeypatch):
     expected = cls(**kwargs)(x)
     monkeypatch.setattr(batching, "STEP_FACTOR", 0)
     monkeypatch.setattr(batching, "MIN_STEP", 1)
-    monkeypatch.setattr("kymatio.core.scattering3d.CHUNK_ELEMENTS", 1)
     np.testing.assert_allclose(cls(**kwargs)(x), expected, rtol=1e-12, atol=1e-14)
 
 

@@ -140,8 +140,8 @@ def test_jtfs_matches_numpy(params, dtype, out_type):
 def test_chunked_paths_match_numpy(kind, monkeypatch):
     # Tiny chunks: every product is split along filters (and the 3-D batch along volumes), so the
     # slices and concatenations of the core run on tensors too.
-    for module in ("scattering1d", "scattering2d", "scattering3d", "scattering_jtfs"):
-        monkeypatch.setattr(f"kymatio.core.{module}.CHUNK_ELEMENTS", 1)
+    monkeypatch.setattr("kymatio.core._batching.STEP_FACTOR", 0)
+    monkeypatch.setattr("kymatio.core._batching.MIN_STEP", 1)
     cls, kwargs, shape = SMALL[kind]
     S, S_np = pair(cls, **kwargs)
     x = np.random.default_rng(17).standard_normal((3,) + shape[1:])

@@ -283,12 +283,15 @@ def test_double_casts_from_the_float64_bank():
     # .double() after float32 must not give float32-rounded filters: the 1-D float64 reference
     # numbers are matched to 1e-10 only with float64-exact filters.
     S = HarmonicScattering3D(J=1, shape=(8, 8, 8), L=1)
-    assert S.tensor0.shape[-1] == 2  # complex filters as real/imaginary pairs
+    # Buffers: the Gaussians, then the harmonic factors of l = 0 and l = 1 (complex filters as
+    # real/imaginary pairs).
+    harmonics = S._filter_sources["tensor2"]
+    assert S.tensor2.shape == harmonics.shape + (2,)
     S.double()
-    expected = np.stack([S.filters[0].real, S.filters[0].imag], axis=-1)
-    assert np.array_equal(S.tensor0.numpy(), expected)
+    expected = np.stack([harmonics.real, harmonics.imag], axis=-1)
+    assert np.array_equal(S.tensor2.numpy(), expected)
     S.to(torch.float32).to(torch.float64)  # Module.to(dtype) would drop the imaginary part of
-    assert np.array_equal(S.tensor0.numpy(), expected)  # a complex buffer
+    assert np.array_equal(S.tensor2.numpy(), expected)  # a complex buffer
 
 
 def test_state_dict_round_trip():

@@ -50,6 +50,7 @@ __all__ = [
     "solid_harmonic_3d",
     "gaussian_filter_bank",
     "solid_harmonic_filter_bank",
+    "solid_harmonic_factors",
     "generate_weighted_sum_of_gaussians",
     "get_3d_angles",
     "double_factorial",
@@ -171,45 +172,87 @@ def _legendre_solid_part(l: int, m: int, z: np.ndarray, r2: np.ndarray):
     return h
 
 
-def _solid_harmonic_stack(M: int, N: int, O: int, sigmas: np.ndarray, l: int,
-                          fourier: bool) -> np.ndarray:
-    r"""Solid harmonics of degree ``l`` for every width in ``sigmas``: ``(len(sigmas), 2l+1, M, N, O)``.
-
-    Written as :math:`\hat\psi_{l,m,j} = a_{l,m,j}\, (x + iy)^m\, h_{lm}(z, r^2)\, G_j` with
-    :math:`r^l Y_l^m = K_{lm} (x + iy)^m h_{lm}`, :math:`G_j` the Gaussian of width
-    :math:`\sigma_j` (separable: an outer product of three 1-D Gaussians) and :math:`a_{l,m,j}`
-    a constant. Each output volume then costs one real product and one real-by-complex product
-    against a 2-D array; :math:`Y_l^{-m} = (-1)^m \overline{Y_l^m}` reuses the real factor.
+def _harmonic_stack(z, y, x, l: int, fourier: bool) -> np.ndarray:
+    r"""The factor of the wavelets of degree ``l`` that does not depend on their width:
+    ``(2l+1, M, N, O)`` complex, entry ``l + m`` :math:`= a_l K_{lm} (x + iy)^m h_{lm}(z, r^2)`,
+    with the domain's constant :math:`a_l` (:func:`_solid_harmonic_stack` multiplies it by the
+    Gaussian and :math:`\sigma^l` or :math:`\sigma^{-(l+3)}`). :math:`Y_l^{-m} = (-1)^m
+    \overline{Y_l^m}` reuses the real factor.
     """
-    z, y, x = _axes(M, N, O, fourier)
     r2 = z**2 + y**2 + x**2
-    # The Fourier transform of a Gaussian of width sigma has width 1/sigma.
-    widths = 1.0 / sigmas if fourier else sigmas
     if fourier:
         constant = 1.0 if l == 0 else _normalisation(l) * (2 * np.pi) ** 1.5 * _MINUS_I_POWERS[l % 4]
-        # (sigma r)^l: the r^l sits in the harmonic, sigma^l in the constant.
-        scale = sigmas ** l
     else:
         constant = (2 * np.pi) ** -1.5 if l == 0 else _normalisation(l)
-        scale = 1.0 / (sigmas ** (l + 3))
-    out = np.empty((len(sigmas), 2 * l + 1, M, N, O), dtype=np.complex128)
-    gaussians = _separable_gaussians(z, y, x, widths)
+    out = np.empty((2 * l + 1,) + np.broadcast_shapes(z.shape, y.shape, x.shape), dtype=np.complex128)
     xy = x[0] + 1j * y[0]  # (N, O)
     xy_power = np.ones(xy.shape, dtype=np.complex128)
     for m in range(l + 1):
         # For l = 0 the constant already is c_0 Y_0^0 (2 pi)^1.5 = 1 (or its space version).
         harmonic_scale = 1.0 if l == 0 else math.sqrt(
             (2 * l + 1) / (4 * math.pi) * math.factorial(l - m) / math.factorial(l + m))
-        legendre = _legendre_solid_part(l, m, z, r2)
-        for j, gaussian in enumerate(gaussians):
-            real_part = legendre * gaussian
-            factor = constant * harmonic_scale * scale[j]
-            np.multiply(real_part, factor * xy_power, out=out[j, l + m])
-            if m > 0:
-                np.multiply(real_part, (-1) ** m * factor * np.conjugate(xy_power),
-                            out=out[j, l - m])
+        legendre = _legendre_solid_part(l, m, z, r2) * (constant * harmonic_scale)
+        np.multiply(legendre, xy_power, out=out[l + m])
+        if m > 0:
+            np.multiply(legendre, (-1) ** m * np.conjugate(xy_power), out=out[l - m])
         xy_power = xy_power * xy
     return out
+
+
+def _width_scales(sigmas: np.ndarray, l: int, fourier: bool) -> np.ndarray:
+    """The width-dependent constant of the degree-``l`` wavelets: ``(sigma r)^l`` puts
+    ``sigma**l`` in the Fourier domain, ``sigma**-(l + 3)`` in space."""
+    return sigmas**l if fourier else 1.0 / sigmas ** (l + 3)
+
+
+def _solid_harmonic_stack(M: int, N: int, O: int, sigmas: np.ndarray, l: int,
+                          fourier: bool) -> np.ndarray:
+    r"""Solid harmonics of degree ``l`` for every width in ``sigmas``: ``(len(sigmas), 2l+1, M, N, O)``.
+
+    Written as :math:`\hat\psi_{l,m,j} = s_{l,j}\, G_j\, H_{l,m}`: the Gaussian :math:`G_j` of width
+    :math:`\sigma_j` (separable: an outer product of three 1-D Gaussians), the width constant
+    :math:`s_{l,j}` and the harmonic factor :math:`H_{l,m}` of :func:`_harmonic_stack`.
+    """
+    z, y, x = _axes(M, N, O, fourier)
+    # The Fourier transform of a Gaussian of width sigma has width 1/sigma.
+    widths = 1.0 / sigmas if fourier else sigmas
+    harmonics = _harmonic_stack(z, y, x, l, fourier)
+    scales = _width_scales(sigmas, l, fourier)
+    out = np.empty((len(sigmas),) + harmonics.shape, dtype=np.complex128)
+    for j, gaussian in enumerate(_separable_gaussians(z, y, x, widths)):
+        np.multiply(harmonics, gaussian * scales[j], out=out[j])
+    return out
+
+
+def solid_harmonic_factors(M: int, N: int, O: int, J: int, L: int, sigma_0: float) -> dict:
+    r"""The Fourier-domain bank of :func:`solid_harmonic_filter_bank` in factored form.
+
+    :math:`\hat\psi_{l,m,j} = s_{l,j}\, G_j\, H_{l,m}` needs ``J + 1`` Gaussians and ``(L + 1)^2``
+    harmonic factors instead of ``(J + 1)(L + 1)^2`` full volumes: the transform multiplies by
+    ``G_j`` then by ``H_l``, and applies the constants ``s_{l,j}`` to the moduli (the modulus is
+    positively homogeneous).
+
+    Returns
+    -------
+    dict
+        ``gaussians`` ``(J + 1, M, N, O)`` float64; ``harmonics``, entry ``l`` ``(2l + 1, M, N, O)``
+        complex128; ``scales`` ``(L + 1, J + 1)`` float64, ``s_{l,j} = (sigma_0 2**j)**l``.
+
+    Examples
+    --------
+    >>> f = solid_harmonic_factors(8, 8, 8, J=1, L=1, sigma_0=1.0)
+    >>> bank = solid_harmonic_filter_bank(8, 8, 8, J=1, L=1, sigma_0=1.0)
+    >>> rebuilt = f["scales"][1, 1] * f["gaussians"][1] * f["harmonics"][1]
+    >>> bool(np.allclose(rebuilt, bank[1][1], rtol=1e-14, atol=0))
+    True
+    """
+    M, N, O = _check_size(M, N, O)
+    sigmas = _scales(J, sigma_0)
+    L = check_integer(L, "L", minimum=0)
+    z, y, x = _axes(M, N, O, True)
+    return {"gaussians": np.stack(_separable_gaussians(z, y, x, 1.0 / sigmas)),
+            "harmonics": [_harmonic_stack(z, y, x, l, True) for l in range(L + 1)],
+            "scales": np.stack([_width_scales(sigmas, l, True) for l in range(L + 1)])}
 
 
 def _separable_gaussians(z, y, x, widths) -> list[np.ndarray]:

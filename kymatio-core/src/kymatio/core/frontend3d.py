@@ -7,7 +7,8 @@ import numpy as np
 
 from ._errors import ScatteringTypeError, ScatteringValueError
 from ._frontend import ScatteringBase, check_choice, check_integer, nan_padded
-from .filters3d import check_positive_real, gaussian_filter_bank, solid_harmonic_filter_bank
+from .filters3d import (check_positive_real, gaussian_filter_bank, solid_harmonic_factors,
+                        solid_harmonic_filter_bank)
 from .scattering3d import path_keys, scattering3d
 
 __all__ = ["ScatteringBase3D"]
@@ -84,10 +85,25 @@ class ScatteringBase3D(ScatteringBase):
 
     # -- construction -----------------------------------------------------------------------
     def build(self):
-        """Build the solid harmonic filter bank (NumPy, complex128, Fourier domain)."""
+        """Build the solid harmonic filter bank, factored (NumPy float64, Fourier domain)."""
         M, N, O = self.shape
-        self.filters = solid_harmonic_filter_bank(M, N, O, self.J, self.L, self.sigma_0)
-        self._set_filters(self.filters)
+        factors = solid_harmonic_factors(M, N, O, self.J, self.L, self.sigma_0)
+        self._full_filters = None
+        self._set_filters({"gaussians": factors["gaussians"], "harmonics": factors["harmonics"],
+                           "scales": tuple(tuple(float(s) for s in row) for row in factors["scales"])})
+
+    @property
+    def filters(self) -> list:
+        """The solid harmonic wavelets, entry ``l`` ``(J + 1, 2l + 1, M, N, O)`` complex128 (Fourier
+        domain), as :func:`~kymatio.core.filters3d.solid_harmonic_filter_bank` gives them.
+
+        The transform uses the factored bank (``J + 1`` Gaussians, ``(L + 1)**2`` harmonic factors,
+        a third of the memory at ``J = 2``); this full bank is built on first access.
+        """
+        if self._full_filters is None:
+            M, N, O = self.shape
+            self._full_filters = solid_harmonic_filter_bank(M, N, O, self.J, self.L, self.sigma_0)
+        return self._full_filters
 
     @property
     def gaussian_filters(self) -> np.ndarray:
@@ -150,6 +166,19 @@ class ScatteringBase3D(ScatteringBase):
             "l": np.arange(self.L + 1),
             "integral_powers": np.array(powers),
         }
+
+    def output_shape(self) -> tuple[int, int, int]:
+        """Shape ``(K, L + 1, P)`` of one volume's coefficients, found from the parameters without
+        computing them (``P = len(integral_powers)``).
+
+        Examples
+        --------
+        >>> from kymatio.numpy import HarmonicScattering3D
+        >>> HarmonicScattering3D(J=2, shape=(16, 16, 16), L=2).output_shape()
+        (6, 3, 3)
+        """
+        max_order, _, powers = self._check_call_parameters()
+        return (len(path_keys(self.J, max_order)), self.L + 1, len(powers))
 
     def output_size(self, detail: bool = False):
         """Number ``K`` of rows of the output (its third-to-last axis).

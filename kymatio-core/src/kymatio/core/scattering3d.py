@@ -18,23 +18,22 @@ Second order keeps the degree :math:`l` of the first. The ``K`` rows are order 1
 :math:`j_1 = 0..J`, then order 2 for the pairs :math:`(j_1, j_2 > j_1)` in lexicographic order:
 :math:`K = (J + 1) + J (J + 1) / 2`. There is no order-0 row (it would be :math:`\sum_u x^{p_i}`).
 
-The reference walks this tree one ``(l, j, m)`` at a time. Here, for each degree, the wavelets of all
-scales and all orders are applied in one broadcast product and one batched inverse FFT (at first
-order), and those of all :math:`j_2 > j_1` for one :math:`j_1` likewise (at second order). Chunks
-along the scale axis, then the batch axis, bound each product to about :data:`CHUNK_ELEMENTS` complex
-numbers; the smallest unit is one volume with all its ``2l + 1`` orders.
+The wavelets factor as :math:`\hat\psi_{l,j,m} = s_{l,j}\, G_j\, H_{l,m}` (a Gaussian of width
+:math:`2^j \sigma_0`, a harmonic factor independent of the width, a constant;
+:func:`~kymatio.core.filters3d.solid_harmonic_factors`), so the bank holds :math:`J + 1` Gaussians and
+:math:`(L + 1)^2` harmonic factors instead of :math:`(J + 1)(L + 1)^2` volumes: a spectrum is
+multiplied by :math:`G_j`, then by all :math:`2l + 1` factors of a degree at once (one broadcast
+product, one batched inverse FFT), and :math:`s_{l,j} > 0` scales the modulus. The reference walks
+this tree one ``(l, j, m)`` at a time; here each step covers every order ``m`` of a degree for as
+many volumes as the step budget allows (:mod:`kymatio.core._batching`).
 """
 from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ._batching import chunks
+from ._batching import chunks, step_budget, step_width
 
-__all__ = ["scattering3d", "path_keys", "CHUNK_ELEMENTS"]
-
-# Upper bound on the complex elements of one batched product (batch x filters x voxels): 2**25
-# complex128 numbers are 512 MiB, the order of the reference's filter bank at 128^3.
-CHUNK_ELEMENTS = 2**25
+__all__ = ["scattering3d", "path_keys"]
 
 
 def path_keys(J: int, max_order: int) -> list[tuple[int, ...]]:
@@ -45,7 +44,7 @@ def path_keys(J: int, max_order: int) -> list[tuple[int, ...]]:
     return keys
 
 
-def scattering3d(x: Any, backend: Any, filters: Sequence[Any], rotation_covariant: bool = True,
+def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = True,
                  max_order: int = 2, integral_powers: Sequence[float] = (0.5, 1.0, 2.0)) -> Any:
     """Solid-harmonic scattering integrals of real volumes ``x`` of shape ``(B, M, N, O)``.
 
@@ -55,10 +54,10 @@ def scattering3d(x: Any, backend: Any, filters: Sequence[Any], rotation_covarian
         Backend array of real volumes.
     backend : Backend
         The backend that owns ``x`` and the filters.
-    filters : sequence of array
-        Entry ``l`` (``l = 0..L``): the ``(J + 1, 2l + 1, M, N, O)`` complex Fourier-domain filters of
-        :func:`~kymatio.core.filters3d.solid_harmonic_filter_bank`, as backend arrays of the
-        precision of ``x``.
+    plan : dict
+        The factored bank of :func:`~kymatio.core.filters3d.solid_harmonic_factors`:
+        ``gaussians`` ``(J + 1, M, N, O)`` and ``harmonics`` (entry ``l`` ``(2l + 1, M, N, O)``) as
+        backend arrays of the precision of ``x``, ``scales`` as nested tuples of floats.
     rotation_covariant : bool
         Sum the squared moduli over all orders ``m`` (True) or keep ``m = -l`` only (False).
     max_order : {1, 2}
@@ -72,43 +71,39 @@ def scattering3d(x: Any, backend: Any, filters: Sequence[Any], rotation_covarian
         ``(B, K, L + 1, P)``, rows in the order of :func:`path_keys`.
     """
     powers = list(integral_powers)
-    batch = x.shape[0] if x.shape[0] is not None else 1  # dynamic batch: size chunks for one
+    batch = x.shape[0] if x.shape[0] is not None else 1  # dynamic batch: size steps for one
     spatial = tuple(x.shape[-3:])
     voxels = spatial[0] * spatial[1] * spatial[2]
-    n_scales = filters[0].shape[0]
-    # (B, 1, 1, M, N, O): a scale axis and an order axis against the filters' (J+1, 2l+1, ...).
-    x_hat = backend.rfft(backend.reshape(x, (-1, 1, 1) + spatial), ndim=3)
-
-    def wavelet_modulus(u_hat, psi_f):
-        """``(b, 1, 1, ...)`` spectra times ``(n, orders, ...)`` filters -> ``(b, n, ...)`` moduli."""
-        waves = backend.ifft(backend.cdgmm(u_hat, psi_f), ndim=3)
-        return backend.modulus_rotation(waves, axis=2)
+    gaussians = plan["gaussians"]
+    n_scales = gaussians.shape[0]
+    keys = path_keys(n_scales - 1, max_order)
+    x_hat = backend.rfft(backend.reshape(x, (-1, 1) + spatial), ndim=3)      # (B, 1, M, N, O)
+    budget = step_budget(batch * voxels)
 
     by_degree = []
-    for psi_l in filters:
+    for harmonics, scales in zip(plan["harmonics"], plan["scales"]):
         if not rotation_covariant:
-            psi_l = backend.take(psi_l, [0], axis=1)  # m = -l only
-        per_volume = psi_l.shape[1] * voxels  # one volume against all orders of one scale
-        batch_width = max(1, CHUNK_ELEMENTS // per_volume)
-        blocks = []
-        for b0, b1 in chunks(batch, batch_width):
+            harmonics = backend.take(harmonics, [0], axis=0)  # m = -l only
+
+        def wavelet_modulus(u_hat, j):
+            """``(b, 1, ...)`` spectra -> ``(b, ...)`` moduli of the wavelets of scale ``j``."""
+            waves = backend.ifft(backend.cdgmm(backend.cdgmm(u_hat, gaussians[j]), harmonics),
+                                 ndim=3)                                     # (b, 2l+1, ...)
+            u = backend.modulus_rotation(waves, axis=1)
+            return u if scales[j] == 1.0 else u * scales[j]
+
+        steps = []
+        for b0, b1 in chunks(batch, step_width(budget, harmonics.shape[0] * voxels)):
             x_hat_b = x_hat if (b0, b1) == (0, batch) else x_hat[b0:b1]
-            scale_width = CHUNK_ELEMENTS // max(1, (b1 - b0) * per_volume)
-            order1, order2 = [], []
-            for j0, j1_end in chunks(n_scales, scale_width):
-                u1 = wavelet_modulus(x_hat_b, psi_l[j0:j1_end])  # (b, c1, M, N, O)
-                order1.append(backend.integrals(u1, powers, ndim=3))
-                if max_order < 2:
+            rows = {}
+            for j1 in range(n_scales):
+                u1 = wavelet_modulus(x_hat_b, j1)                            # (b, M, N, O)
+                rows[(j1,)] = backend.integrals(u1, powers, ndim=3)          # (b, P)
+                if max_order < 2 or j1 == n_scales - 1:
                     continue
-                u1_hat = backend.rfft(backend.reshape(u1, (-1, j1_end - j0, 1, 1) + spatial),
-                                      ndim=3)
-                for i, j1 in enumerate(range(j0, j1_end)):
-                    u1_hat_j1 = backend.take(u1_hat, [i], axis=1)  # (b, 1, 1, 1, M, N, O)
-                    u1_hat_j1 = backend.reshape(u1_hat_j1, (-1, 1, 1) + spatial)
-                    for a2, b2 in chunks(n_scales - j1 - 1, scale_width):
-                        u2 = wavelet_modulus(u1_hat_j1, psi_l[j1 + 1 + a2:j1 + 1 + b2])
-                        order2.append(backend.integrals(u2, powers, ndim=3))
-            rows = order1 + order2
-            blocks.append(rows[0] if len(rows) == 1 else backend.concatenate(rows, axis=1))
-        by_degree.append(blocks[0] if len(blocks) == 1 else backend.concatenate(blocks, axis=0))
+                u1_hat = backend.rfft(backend.reshape(u1, (-1, 1) + spatial), ndim=3)
+                for j2 in range(j1 + 1, n_scales):
+                    rows[(j1, j2)] = backend.integrals(wavelet_modulus(u1_hat, j2), powers, ndim=3)
+            steps.append(backend.stack([rows[key] for key in keys], axis=1))  # (b, K, P)
+        by_degree.append(steps[0] if len(steps) == 1 else backend.concatenate(steps, axis=0))
     return backend.stack(by_degree, axis=2)
