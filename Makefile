@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 # Members that exist in this checkout, core first; each is installed editable into .venv.
 # The demo needs only the NumPy default; the tests need every member.
 DEMO_MEMBERS := kymatio-core kymatio-numpy
-MEMBERS := $(DEMO_MEMBERS) kymatio-torch kymatio-sklearn kymatio-tensorflow kymatio-jax kymatio-keras
+MEMBERS := $(DEMO_MEMBERS) kymatio-torch kymatio-sklearn kymatio-tensorflow kymatio-jax kymatio-keras kymatio-dask
 # The files-less meta-distribution `kymatio`, installed (not editable) once its members are there.
 META := kymatio-meta
-ALL_BACKENDS := numpy,torch,sklearn,tensorflow,jax,keras
+ALL_BACKENDS := numpy,torch,sklearn,tensorflow,jax,keras,dask
 KYMATIO_TEST_BACKENDS ?= $(ALL_BACKENDS)
 PYTEST_ARGS ?=
 
@@ -28,6 +28,7 @@ $(VENV)/.installed: Makefile $(BIN)/python $(foreach m,$(MEMBERS),$(m)/pyproject
 
 $(VENV)/.installed-demo: $(BIN)/python $(foreach m,$(DEMO_MEMBERS),$(m)/pyproject.toml)
 	$(BIN)/python -m pip install -q $(foreach m,$(DEMO_MEMBERS),-e ./$(m))
+	$(BIN)/python -m pip install -q -e "./kymatio-core[plot]"
 	$(BIN)/python -m pip install -q ./$(META)
 	touch $@
 

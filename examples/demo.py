@@ -2,11 +2,18 @@
 frequency), an image and a volume.
 
 Everything is generated here: a chirp with clicks, a synthetic textured image, and a volume that is a
-sum of Gaussians (a toy molecule). Prints output shapes and timings.
+sum of Gaussians (a toy molecule). Prints output shapes and timings, and draws the chirp's
+scattering coefficients and the filter bank to PNG files (``kymatio.core.plot``, matplotlib) in the
+folder given as the first argument (default: ``kymatio-demo`` in the temporary folder).
+
+    python examples/demo.py [OUTPUT_FOLDER]
 """
 from __future__ import annotations
 
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -22,7 +29,9 @@ def timed(label, fn):
     return value
 
 
-def main():
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0]) if argv else Path(tempfile.gettempdir()) / "kymatio-demo"
     rng = np.random.default_rng(0)
     print(f"kymatio {kymatio.core.__version__}; backends: {kymatio.core.list_backends()}")
 
@@ -60,6 +69,26 @@ def main():
     S3 = timed("build filters", lambda: HarmonicScattering3D(J=2, shape=(32, 32, 32), L=2))
     Sx = timed("forward", lambda: S3(vol.astype(np.float32)))
     print(f"  output {Sx.shape} {Sx.dtype}")
+
+    print("Figures: the 1-D filter bank, and the chirp's scalogram and second order")
+    draw(out, S1, x[0])
+
+
+def draw(out, S, signal):
+    """The filter bank and the scattering of one signal, as PNG files in ``out``."""
+    try:
+        from kymatio.core import plot
+    except ImportError as error:
+        print(f"  no figures: {error}")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "filter_bank_1d.png": lambda: plot.filter_bank_1d(S),
+        "chirp_scattering.png": lambda: plot.scattering_1d(S, signal, sample_rate=2**14, log=True),
+    }
+    for name, make in figures.items():
+        timed(f"figure {name}", lambda: make().savefig(out / name, dpi=100))
+    print(f"  figures written to {out.resolve()}: {', '.join(figures)}")
 
 
 if __name__ == "__main__":

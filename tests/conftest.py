@@ -19,9 +19,12 @@ _REQUIREMENTS = {
     "torch": ("torch", "kymatio.torch"),
     "sklearn": ("sklearn", "joblib", "pandas", "kymatio.sklearn"),
     "tensorflow": ("tensorflow", "kymatio.tensorflow"),
-    "jax": ("jax", "kymatio.jax"),
+    "jax": ("jax", "kymatio.jax", "optax"),  # optax: the training example of docs/jax.md
     "keras": ("keras", "kymatio.keras", "tensorflow", "kymatio.tensorflow", "jax", "kymatio.jax",
               "torch", "kymatio.torch"),
+    # The dask frontend, its cluster, and the command line's and plots' optional packages.
+    "dask": ("dask", "dask.array", "distributed", "kymatio.dask", "zarr", "soundfile", "PIL",
+             "tqdm", "matplotlib"),
 }
 
 

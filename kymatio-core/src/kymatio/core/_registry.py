@@ -43,6 +43,7 @@ __all__ = [
     "Registry",
     "default_registry",
     "frontend_class",
+    "frontend_serving",
     "list_backends",
     "list_frontends",
     "refresh",
@@ -485,6 +486,24 @@ def resolve_backend(backend: Any, frontend_name: str) -> Any:
 def frontend_class(frontend: str, transform: str) -> type:
     """The class ``transform`` of the frontend ``frontend``; see :meth:`Registry.frontend_class`."""
     return default_registry.frontend_class(frontend, transform)
+
+
+def frontend_serving(backend: Any, default: str = "numpy") -> str:
+    """The frontend whose classes compute with ``backend``, a registered name or a backend object.
+
+    For the tools that hold NumPy arrays and let users pick the computing framework by its backend
+    (``backend="torch"`` computes with the frontend ``"torch"``). An unknown name gives ``default``,
+    whose backend lookup then raises the registry's error listing what is installed.
+
+    Examples
+    --------
+    >>> frontend_serving("numpy")
+    'numpy'
+    """
+    if isinstance(backend, str):
+        registration = default_registry._scan().backends.get(backend)
+        return default if registration is None else registration.spec.frontend
+    return getattr(backend, "frontend", None) or default
 
 
 def list_backends(frontend: str | None = None, detail: bool = False) -> list:

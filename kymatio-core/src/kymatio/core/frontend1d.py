@@ -354,6 +354,37 @@ class ScatteringBase1D(ScatteringBase):
                 ([filters[o][n][field] for o, n in enumerate(k)] for k in keys), self.max_order)
         return meta
 
+    def output_shape(self) -> tuple[int, int]:
+        """Shape ``(C, T_out)`` of one signal's coefficients in the array output, found from the
+        parameters without computing them (the leading batch axes of the input come before it).
+
+        Raises
+        ------
+        ValueError
+            If the transform has no array output (``out_type`` other than ``'array'``, ``T=0``).
+
+        Examples
+        --------
+        >>> from kymatio.numpy import Scattering1D
+        >>> Scattering1D(J=6, shape=512, Q=8).output_shape()
+        (126, 8)
+        """
+        self._check_array_output()
+        return (self.output_size(), self._time_length())
+
+    def _check_array_output(self) -> None:
+        if self.out_type != "array":
+            raise ScatteringValueError(
+                f"output_shape() describes the array output, but out_type={self.out_type!r}; set "
+                "out_type='array' (the 'dict' and 'list' outputs hold one array per path).")
+        self._check_runtime_args()
+
+    def _time_length(self) -> int:
+        """Time samples of every path of the array output."""
+        if self.average == "global":
+            return 1
+        return self.ind_end[self.log2_stride] - self.ind_start[self.log2_stride]
+
     def output_size(self, detail: bool = False):
         """Number of channels ``C``, or the tuple of counts per order with ``detail=True``."""
         order = self.meta()["order"]

@@ -151,6 +151,28 @@ class ScatteringBase2D(ScatteringBase):
             "sigma": padded([self.psi[n]["sigma"] for n in key] for key, _, _ in keys),
         }
 
+    def output_shape(self) -> tuple[int, int, int]:
+        """Shape ``(C, M // 2**J, N // 2**J)`` of one image's coefficients in the array output,
+        found from the parameters without computing them.
+
+        Raises
+        ------
+        ValueError
+            If ``out_type`` is not ``'array'``.
+
+        Examples
+        --------
+        >>> from kymatio.numpy import Scattering2D
+        >>> Scattering2D(J=2, shape=(32, 48), L=4).output_shape()
+        (25, 8, 12)
+        """
+        if self.out_type != "array":
+            raise ScatteringValueError(
+                f"output_shape() describes the array output, but out_type={self.out_type!r}; set "
+                "out_type='array' (the 'list' output holds one array per path).")
+        step = 2**self.J
+        return (self.output_size(), self.M // step, self.N // step)
+
     def output_size(self, detail: bool = False):
         """Number of channels ``C``, or the tuple of counts per order with ``detail=True``.
 

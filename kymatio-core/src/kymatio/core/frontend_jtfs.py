@@ -129,7 +129,8 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
             self._check_output_length(self.log2_stride)
         min_to_pad_fr = 8 * min(self.F, 2**self.J_fr)
         K_fr = max(self.J_fr - self.oversampling_fr, 0)
-        N_fr = ((self.N_input_fr + min_to_pad_fr) // 2**K_fr) * 2**K_fr
+        # int(): F may be a float (F=4.0, F=4.5), which the reference accepted and then failed on.
+        N_fr = int((self.N_input_fr + min_to_pad_fr) // 2**K_fr) * 2**K_fr
         # The reference's length, unless it cannot hold the filters' subsamplings or the
         # first-order index (then it failed): the next multiple of the largest subsampling.
         K = max(K_fr, self.log2_F, self.log2_stride_fr)
@@ -395,6 +396,28 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
         for field in fr:
             meta[field] = np.array(fr[field], dtype=float)
         return meta
+
+    def output_shape(self) -> tuple[int, ...]:
+        """Shape of one signal's coefficients in the array output, found from the parameters
+        without computing them: ``(C, T_out)`` for ``format='time'``, ``(C, F_out, T_out)`` for
+        ``format='joint'`` (every joint path shares one frequential grid of ``F_out`` rows).
+
+        Raises
+        ------
+        ValueError
+            If the transform has no array output (``out_type`` other than ``'array'``, ``T=0``,
+            ``F=0`` with ``format='joint'``).
+
+        Examples
+        --------
+        >>> from kymatio.numpy import TimeFrequencyScattering
+        >>> TimeFrequencyScattering(J=6, J_fr=2, Q=8, shape=512, format="joint").output_shape()
+        (32, 22, 8)
+        """
+        self._check_array_output()
+        if self.format == "time":
+            return (self.output_size(), self._time_length())
+        return (self.output_size(), self._paths()[0]["rows"], self._time_length())
 
     def output_size(self, detail: bool = False):
         """Number of channels ``C``, or the counts per order ``(n0, n1, n2)`` with ``detail``."""

@@ -24,8 +24,9 @@ from sklearn.utils.validation import check_array, validate_data
 
 import kymatio.core
 from kymatio.core._errors import ScatteringValueError
+from kymatio.core._registry import frontend_serving as _frontend_serving
 
-from ._compute import apply
+from ._compute import apply, apply_in_worker, for_workers
 
 __all__ = ["ScatteringTransformer"]
 
@@ -223,7 +224,9 @@ class ScatteringTransformer(TransformerMixin, BaseEstimator):
         if n_chunks <= 1:
             return apply(scattering, signals)
         chunks = np.array_split(signals, n_chunks)
-        parts = Parallel(n_jobs=self.n_jobs)(delayed(apply)(scattering, c) for c in chunks)
+        payload, x64 = for_workers(scattering, signals)
+        parts = Parallel(n_jobs=self.n_jobs)(
+            delayed(apply_in_worker)(payload, c, x64) for c in chunks)
         return np.concatenate(parts)
 
     def _check_input_features(self, input_features) -> None:
@@ -271,19 +274,6 @@ def _path_name(key: tuple, field: str) -> str:
 
 def _positions(letter: str, size: int) -> list[str]:
     return [f"{letter}{i}" for i in range(size)]
-
-
-def _frontend_serving(backend: Any) -> str:
-    """The frontend whose classes use ``backend`` (a registered name or a backend object).
-
-    An unknown name goes to the NumPy frontend, whose backend lookup then lists what is installed.
-    """
-    if isinstance(backend, str):
-        for info in kymatio.core.list_backends(detail=True):
-            if info.name == backend:
-                return info.frontend
-        return "numpy"
-    return getattr(backend, "frontend", None) or "numpy"
 
 
 def _output_shape(scattering, input_shape: tuple[int, ...], dtype) -> tuple[int, ...]:

@@ -1,47 +1,43 @@
 """Running a frontend object on NumPy signals, whichever framework it computes in.
 
 The jobs of ``n_jobs`` import this module, not :mod:`kymatio.sklearn._base`: it needs NumPy only, so
-a worker process does not spend seconds importing scikit-learn to scatter its share of a batch.
+a worker process does not spend seconds importing scikit-learn to scatter its share of a batch. The
+conversion itself lives in :mod:`kymatio.core._host`, shared with the dask frontend and the
+command line.
 """
 from __future__ import annotations
 
+import pickle
+import sys
 from typing import Any
 
 import numpy as np
 
-__all__ = ["apply"]
+from kymatio.core._host import scatter_numpy as apply
+
+__all__ = ["apply", "apply_in_worker", "for_workers"]
 
 
-def apply(scattering, signals: np.ndarray) -> np.ndarray:
-    """``scattering(signals)`` as a NumPy array, whichever framework the frontend computes in."""
-    if scattering.frontend_name == "numpy":
-        return scattering(signals)
-    dtype = signals.dtype.name
-    x = _follow_input(scattering, scattering.backend.asarray(signals, dtype))
-    return _to_numpy(scattering(x))
+def for_workers(scattering: Any, signals: np.ndarray) -> tuple[Any, bool]:
+    """What the workers of ``n_jobs`` receive to scatter ``signals`` as this process would.
 
-
-def _follow_input(scattering, x):
-    """Bring a framework module's filters to the precision of ``x``, and ``x`` to their device.
-
-    ``torch.nn.Module`` frontends keep their filters as buffers of one dtype and device and refuse
-    other input rather than convert it on every call: the estimator converts the module when the
-    input's dtype changes (float32 and float64 rows both work), and sends the input where the
-    module's filters are (``est.scattering_.to("cuda")`` moves the work to a GPU).
+    Returns ``(scattering, False)``, except for float64 signals and a JAX transform in JAX's
+    64-bit mode: a worker process starts with JAX's defaults, which refuse float64 arrays and
+    unpickle float64 device arrays (the filters) as float32. Then ``(pickled transform, True)``:
+    the worker turns the mode on first, and unpickles after.
     """
-    buffers = getattr(scattering, "buffers", None)
-    reference = next(buffers(), None) if callable(buffers) else None
-    if reference is None:
-        return x
-    if reference.dtype != x.dtype:
-        scattering.to(x.dtype)
-    return x.to(reference.device)
+    jax = sys.modules.get("jax")
+    if (scattering.frontend_name == "jax" and signals.dtype == np.float64 and jax is not None
+            and jax.config.jax_enable_x64):
+        return pickle.dumps(scattering), True
+    return scattering, False
 
 
-def _to_numpy(y: Any) -> np.ndarray:
-    """A framework array as a NumPy array (copied to the host when it lives on a device)."""
-    detach = getattr(y, "detach", None)
-    if detach is not None:  # torch: leave the autograd graph and the device
-        y = detach().cpu()
-    to_numpy = getattr(y, "numpy", None)
-    return np.asarray(to_numpy() if callable(to_numpy) else y)
+def apply_in_worker(scattering: Any, signals: np.ndarray, x64: bool = False) -> np.ndarray:
+    """:func:`apply` in a worker process, on what :func:`for_workers` gave."""
+    if x64:
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
+        scattering = pickle.loads(scattering)
+    return apply(scattering, signals)
