@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from kymatio.core.filters1d import (anden_generator, gauss_1d, get_max_dyadic_subsampling,
+                                    morlet_1d)
 from kymatio.numpy import Scattering1D, TimeFrequencyScattering
 
 
@@ -192,6 +194,22 @@ def test_T0_time_format_keeps_first_order():
         if order == 2:
             j2 = S.psi2_f[key[1]]["j"]
             assert out[key].shape == (S.ind_end[j2] - S.ind_start[j2],)
+    # The first order is the time-averaged scalogram scattered along n1 whatever T: with every
+    # j1 <= log2(stride), it equals the first order of the default T, sample for sample.
+    assert max(p["j"] for p in S.psi1_f) <= S.log2_stride
+    averaged = TimeFrequencyScattering(J=6, J_fr=2, Q=4, shape=512, out_type="dict")(x)
+    for key in first:
+        np.testing.assert_allclose(out[key], averaged[key], rtol=1e-12, atol=1e-15)
+    # the same in format='joint' (which the reference unpadded right): rows (n1) by time
+    joint = TimeFrequencyScattering(J=6, J_fr=2, Q=4, shape=512, T=0, out_type="dict",
+                                    format="joint")(x)
+    joint_averaged = TimeFrequencyScattering(J=6, J_fr=2, Q=4, shape=512, out_type="dict",
+                                             format="joint")(x)
+    assert list(joint) == list(joint_averaged)
+    for key in joint:
+        if len(key) == 1:
+            assert joint[key].ndim == 2 and joint[key].shape[-1] == 512 // 2**S.log2_stride
+            np.testing.assert_allclose(joint[key], joint_averaged[key], rtol=1e-12, atol=1e-15)
 
 
 def test_F_global_joint_array():
@@ -206,10 +224,22 @@ def test_F_global_joint_array():
     for c, key in enumerate(keys):
         if S.meta()["spin"][c] != 0:
             assert np.allclose(out[:, c], dict_out[key], atol=1e-14)
+    # The first-order spin-0 channel: the scalogram low-passed by phi_J along n1, subsampled by
+    # 2**J_fr (its rows in every other format), summed over all those rows.
+    S1 = Scattering1D(J=8, shape=1024, Q=3, max_order=1)(x)[:, 1:]          # (2, n1, T)
+    padded = np.zeros((2, S._N_padded_fr, S1.shape[-1]))
+    padded[:, : S1.shape[1]] = S1
+    phi_J = S.filters_fr[1][0]["levels"][0]
+    spin0 = np.abs(np.fft.ifft(np.fft.fft(padded, axis=1) * phi_J[:, None], axis=1))[:, :: 2**3]
+    assert keys[0] == (0,) and S.meta()["spin"][0] == 0
+    np.testing.assert_allclose(out[:, 0, 0], spin0.sum(axis=1), rtol=1e-10)
 
 
-def test_list_order_and_meta_agree_with_array_channels():
-    params = {"J": 6, "J_fr": 2, "Q": 4, "shape": 512}
+@pytest.mark.parametrize("params", [
+    {"J": 6, "J_fr": 2, "Q": 4, "shape": 512},
+    {"J": 6, "J_fr": 3, "Q": (8, 2), "shape": 512, "Q_fr": 2, "F": 4, "stride_fr": 2},
+])
+def test_list_order_and_meta_agree_with_array_channels(params):
     x = np.random.default_rng(7).standard_normal(512)
     for fmt in ("time", "joint"):
         array = TimeFrequencyScattering(**params, format=fmt)(x)
@@ -220,6 +250,14 @@ def test_list_order_and_meta_agree_with_array_channels():
         assert [e["n"] for e in entries] == meta["key"]
         assert [e["order"] for e in entries] == list(meta["order"])
         for c, entry in enumerate(entries):
+            if entry["order"] == 0:
+                assert (entry["n"], entry["j"], entry["n_fr"], entry["spin"]) == ((), (), (), 0)
+            else:
+                assert entry["n_fr"] == (int(meta["n_fr"][c]),)
+                assert entry["j_fr"] == (int(meta["j_fr"][c]),)
+                assert entry["spin"] == meta["spin"][c]
+                j = tuple(int(v) for v in meta["j"][c] if not np.isnan(v))
+                assert entry["j"] == (j if fmt == "time" else (-1,) + j)
             coef = entry["coef"]
             assert np.allclose(array[c][..., : coef.shape[-2] if coef.ndim == 2 else None, :]
                                if coef.ndim == 2 else array[c], coef, atol=1e-14)
@@ -261,6 +299,135 @@ def _expected_shape(S):
     return (len(positive) + len(n1_max) * len(psi_fr), F_out, T_out)
 
 
+def _n1_stride(S, n_fr, n1_max):
+    """Spacing of a path's rows along n1 in format='time' (the reference's)."""
+    if n_fr == 0:
+        return 2**S.J_fr
+    if S.average_fr == "global":
+        return n1_max
+    if S.average_fr == "local":
+        return 2**S.log2_stride_fr
+    return 2 ** S.filters_fr[1][n_fr]["j"]
+
+
+def _expected_keys(S):
+    """The channel keys in the reference's generator order (spec 3.2), from the filter banks:
+    time: (), (n1, n_fr) with n_fr outer, then (n1, n2, n_fr) with n2 outermost, n1 innermost;
+    joint: (n_fr,), then (n2, n_fr)."""
+    psi_fr = S.filters_fr[1]
+    positive = [n for n, f in enumerate(psi_fr) if f["xi"] >= 0]
+    n1_count = len(S.psi1_f)
+    second = [(n2, sum(p1["j"] < p2["j"] for p1 in S.psi1_f)) for n2, p2 in enumerate(S.psi2_f)]
+    second = [(n2, m) for n2, m in second if m]
+    if S.format == "joint":
+        keys = [(n,) for n in positive] + [(n2, n) for n2, _ in second for n in range(len(psi_fr))]
+        return keys if S.out_type == "array" else [()] + keys
+    keys = [()]
+    keys += [(n1, n) for n in positive for n1 in range(0, n1_count, _n1_stride(S, n, n1_count))]
+    keys += [(n1, n2, n) for n2, m in second for n in range(len(psi_fr))
+             for n1 in range(0, m, _n1_stride(S, n, m))]
+    return keys
+
+
+@pytest.mark.parametrize("fmt", ["time", "joint"])
+@pytest.mark.parametrize("params", [
+    {"J": 7, "J_fr": 3, "Q": (8, 1), "shape": 1024},
+    {"J": 6, "J_fr": 3, "Q": (16, 2), "shape": 512, "Q_fr": 2, "F": 4, "stride_fr": 2},
+    {"J": 6, "J_fr": 2, "Q": 4, "shape": 512, "F": "global", "T": "global"},
+])
+def test_meta_rows_describe_their_channels(params, fmt):
+    S = TimeFrequencyScattering(**params, format=fmt)
+    meta = S.meta()
+    assert meta["key"] == _expected_keys(S)
+    psi_fr = S.filters_fr[1]
+    n1_max = {n2: sum(p1["j"] < p2["j"] for p1 in S.psi1_f) for n2, p2 in enumerate(S.psi2_f)}
+    for c, key in enumerate(meta["key"]):
+        if key == ():
+            assert meta["order"][c] == 0
+            assert all(np.isnan(meta[f][c]).all() for f in ("n", "xi", "sigma", "j", "xi_fr",
+                                                            "sigma_fr", "j_fr", "spin", "n_fr"))
+            continue
+        n_fr = key[-1]
+        assert meta["n_fr"][c] == n_fr
+        for field in ("xi", "sigma", "j"):
+            assert meta[field + "_fr"][c] == psi_fr[n_fr][field]
+        assert meta["spin"][c] == np.sign(psi_fr[n_fr]["xi"])
+        if fmt == "time":
+            n1, n2 = key[0], (key[1] if len(key) == 3 else None)
+            assert meta["order"][c] == len(key) - 1
+            np.testing.assert_array_equal(meta["n"][c], [n1, np.nan if n2 is None else n2])
+        else:
+            n1, n2 = None, (key[0] if len(key) == 2 else None)
+            assert meta["order"][c] == len(key)
+            count = len(S.psi1_f) if n2 is None else n1_max[n2]
+            stride = _n1_stride(S, n_fr, count) if not (n_fr == 0 and S._spin0_to_grid()) else (
+                count if S.average_fr == "global" else 2**S.log2_stride_fr)
+            assert meta["n"][c, 0] == range(0, count, stride)
+        for field in ("xi", "sigma", "j"):
+            first = np.nan if n1 is None else S.psi1_f[n1][field]
+            second = np.nan if n2 is None else S.psi2_f[n2][field]
+            np.testing.assert_array_equal(meta[field][c], [first, second])
+    # and row c is channel c: the dict entry of that key (except the joint array's spin-0
+    # channels where they are brought to the common grid, which the dict does not do)
+    x = np.random.default_rng(12).standard_normal(S.shape[0])
+    array = S(x)
+    regridded = S._spin0_to_grid()
+    S.out_type = "dict"
+    as_dict = S(x)
+    keys = meta["key"] if fmt == "time" else [()] + meta["key"]
+    assert list(as_dict) == keys
+    for c, key in enumerate(meta["key"]):
+        if regridded and key[-1] == 0:
+            continue
+        coef = as_dict[key]
+        np.testing.assert_allclose(array[c][: coef.shape[0]] if coef.ndim == 2 else array[c], coef,
+                                   rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("params", [
+    {"J": 8, "J_fr": 3, "Q": (8, 1), "shape": 1024},
+    {"J": 8, "J_fr": 3, "Q": (16, 2), "shape": 1024},
+    {"J": 6, "J_fr": 3, "Q": 8, "shape": 512, "Q_fr": 2},
+    {"J": 7, "J_fr": 3, "Q": 8, "shape": 1024, "F": 4, "stride_fr": 2},
+    {"J": 5, "J_fr": 2, "Q": (12, 1), "shape": 512, "F": "global"},
+])
+def test_frequential_filters_follow_the_spec(params):
+    # spec 1.5 and 2.2: N_fr, phi_F, phi_J and the spinned wavelets, for parameters beyond the
+    # reference data's
+    S = TimeFrequencyScattering(**params)
+    J_fr, Q1 = params["J_fr"], S.Q[0]
+    N_input_fr = (params["J"] + 1) * Q1
+    assert S.N_input_fr == N_input_fr
+    assert S._N_padded_fr == ((N_input_fr + 8 * min(S.F, 2**J_fr)) // 2**J_fr) * 2**J_fr
+    phi_F, psis = S.filters_fr
+    assert phi_F["N"] == S._N_padded_fr and phi_F["j"] == S.log2_F
+    assert math.isclose(phi_F["sigma"], 0.1 / S.F)
+    assert psis[0]["xi"] == 0 and psis[0]["j"] == J_fr
+    assert math.isclose(psis[0]["sigma"], 0.1 / 2**J_fr)
+    half = list(anden_generator(J_fr, S.Q_fr[0], sigma0=0.1, r_psi=math.sqrt(0.5)))
+    assert len(psis) == 1 + 2 * len(half)
+    for (xi, sigma), up, down in zip(half, psis[1:1 + len(half)], psis[1 + len(half):]):
+        assert (up["xi"], up["sigma"]) == (xi, sigma)
+        assert (down["xi"], down["sigma"]) == (-xi, sigma)
+        assert up["j"] == down["j"] == get_max_dyadic_subsampling(xi, sigma, alpha=5.0)
+        np.testing.assert_allclose(up["levels"][0], morlet_1d(S._N_padded_fr, xi, sigma),
+                                   rtol=0, atol=1e-15)
+        assert abs(xi) < 0.5 / 2 ** up["j"]
+    np.testing.assert_allclose(phi_F["levels"][0], gauss_1d(S._N_padded_fr, 0.1 / S.F), atol=1e-15)
+
+
+def test_float_F_is_accepted():
+    # The reference accepted F=4.0 and then failed on a float padded length.
+    x = np.random.default_rng(13).standard_normal(1024)
+    params = {"J": 7, "J_fr": 3, "Q": 8, "shape": 1024}
+    np.testing.assert_array_equal(TimeFrequencyScattering(**params, F=4.0)(x),
+                                  TimeFrequencyScattering(**params, F=4)(x))
+    S = TimeFrequencyScattering(**params, F=4.5, format="joint")
+    assert isinstance(S._N_padded_fr, int) and S.log2_F == 2
+    assert math.isclose(S.filters_fr[0]["sigma"], 0.1 / 4.5)
+    assert np.isfinite(S(x)).all()
+
+
 GRID = [dict(J=J, J_fr=J_fr, Q=Q, shape=N, F=F, stride_fr=sf, format=fmt)
         for J, Q, N in [(5, 1, 256), (6, (4, 2), 500), (7, 8, 1024)]
         for J_fr in (1, 3)
@@ -277,6 +444,7 @@ def test_output_shapes_over_grid(params):
     meta = S.meta()
     assert len(meta["key"]) == out.shape[1] == S.output_size() == sum(S.output_size(True))
     assert len(set(meta["key"])) == len(meta["key"])
+    assert meta["key"] == _expected_keys(S)
     assert np.isfinite(out).all()
     for field in ("xi", "sigma", "j"):
         assert meta[field].shape == (out.shape[1], 2)
@@ -380,6 +548,11 @@ def test_dict_keys_follow_channels():
     ({"F": 100}, ValueError, "support F of the low-pass filter cannot exceed"),
     ({"F": 0.5}, ValueError, "F must be ==0 or >=1"),
     ({"stride_fr": 3}, ValueError, "stride_fr must be a power of two"),
+    ({"stride_fr": 2.5}, ValueError, "stride_fr must be integer. Got: 2.5"),
+    ({"stride": 3}, ValueError, "stride must be a power of two"),
+    ({"Q": (4, 1, 1)}, NotImplementedError, "beyond order 2"),
+    ({"T": 1000}, ValueError, "support T of the low-pass filter cannot exceed"),
+    ({"shape": (512, 1)}, ValueError, "exactly one element"),
     ({"stride_fr": 2, "F": 0}, ValueError, "stride_fr=2 is incompatible with F=0"),
     ({"stride_fr": 2, "F": "global"}, ValueError, "incompatible"),
     ({"J_fr": -1}, ValueError, "J_fr must be an integer >= 0"),

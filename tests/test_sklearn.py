@@ -328,11 +328,13 @@ class _CountingBackend(NumpyBackend):
     name = "numpy_counting"
 
     def __init__(self):
+        super().__init__()
         self.calls = 0
 
-    def cdgmm(self, x, filters):
+    # The modulus: every scattering takes it, however a backend fuses its products.
+    def modulus(self, x):
         self.calls += 1
-        return super().cdgmm(x, filters)
+        return super().modulus(x)
 
 
 def test_backend_object_and_unknown_name():
@@ -355,6 +357,43 @@ def test_torch_backend_by_name(cls, numpy_cls, params, shape):
         assert type(Sx) is np.ndarray and Sx.dtype == dtype
         expected = cls(shape=shape, **params).fit_transform(X)
         assert np.max(np.abs(Sx - expected)) <= tolerance * np.max(np.abs(expected))
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_other_installed_backends_by_name(backend):
+    # Any installed backend: its frontend computes, the estimator returns NumPy arrays. (The
+    # framework is there whenever KYMATIO_TEST_BACKENDS names it: conftest.py fails otherwise.)
+    pytest.importorskip(backend)
+    X = _signals(3, (256,), np.float32)
+    for cls, params in ((Scattering1D, {"J": 4, "Q": 4}),
+                        (TimeFrequencyScattering, {"J": 4, "J_fr": 1, "Q": 2})):
+        est = cls(backend=backend, **params).fit(X)
+        assert est.scattering_.frontend_name == backend
+        Sx = est.transform(X)
+        assert type(Sx) is np.ndarray and Sx.dtype == np.float32
+        expected = cls(**params).fit_transform(X)
+        assert np.max(np.abs(Sx - expected)) <= 2e-6 * np.max(np.abs(expected))
+    assert Scattering1D(J=4, Q=4, backend=backend).get_feature_names_out(
+        [f"x{i}" for i in range(256)]).tolist() == \
+        Scattering1D(J=4, Q=4).fit(X).get_feature_names_out().tolist()
+
+
+def test_jax_float64_rows_split_across_processes():
+    # A worker process starts with JAX's defaults (float64 refused): it must follow this
+    # process's jax_enable_x64, so that n_jobs changes nothing but the speed.
+    jax = pytest.importorskip("jax")
+    X = _signals(4, (256,))
+    expected = Scattering1D(J=4, Q=4).fit_transform(X)
+    previous = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    try:
+        single = Scattering1D(J=4, Q=4, backend="jax").fit_transform(X)
+        split = Scattering1D(J=4, Q=4, backend="jax", n_jobs=2).fit_transform(X)
+    finally:
+        jax.config.update("jax_enable_x64", previous)
+    assert single.dtype == split.dtype == np.float64
+    np.testing.assert_allclose(single, expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(split, single, rtol=1e-12, atol=1e-15)  # float64, not float32
 
 
 def test_torch_backend_on_gpu():

@@ -257,7 +257,7 @@ def test_first_call_inside_tf_function_then_eager():
     np.testing.assert_allclose(S(x).numpy(), traced.numpy(), rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize("kind", ["1d", "2d", "3d"])
+@pytest.mark.parametrize("kind", ["1d", "2d", "3d", "jtfs"])
 def test_xla_jit_compile(kind):
     # TensorFlow's FFT ops have XLA kernels on the CPU too: the whole transform compiles.
     cls, kwargs, shape = SMALL[kind]
@@ -367,6 +367,15 @@ def test_pre_pad_2d_works_and_matches_numpy():
     assert_same_output(S(tf.constant(x)), S_np(x), np.float32)
     f = tf.function(S, input_signature=[tf.TensorSpec((None,) + padded[1:], tf.float32)])
     np.testing.assert_allclose(f(x).numpy(), S_np(x), rtol=1e-5, atol=1e-6)
+    compiled = tf.function(S, jit_compile=True)
+    np.testing.assert_allclose(compiled(x).numpy(), S_np(x), rtol=1e-5, atol=1e-6)
+    with tf.GradientTape() as tape:
+        padded_input = tf.constant(x.astype(np.float64))
+        tape.watch(padded_input)
+        value = tf.reduce_sum(S(padded_input))
+    grad = tape.gradient(value, padded_input)
+    assert grad.dtype == tf.float64 and np.isfinite(grad.numpy()).all()
+    assert float(tf.reduce_max(tf.abs(grad))) > 0
     with pytest.raises(ScatteringValueError, match="padded size"):
         S(tf.zeros((20, 28)))
 
@@ -492,6 +501,7 @@ def test_modules_names_and_signatures():
                                "method", "points", "integral_powers", "backend", "name"],
     }
     for cls, names in expected.items():
+        assert issubclass(cls, tf.Module)
         parameters = inspect.signature(cls).parameters
         assert list(parameters) == names
         assert parameters["name"].default == cls.__name__

@@ -112,6 +112,12 @@ def scattering_apply(S: Any, dtype: str | None = None) -> tuple[tuple, Callable[
         dtype = "float64" if jax.config.jax_enable_x64 else "float32"
     if dtype not in _DTYPES:
         raise ScatteringValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}.")
+    if dtype == "float64" and not jax.config.jax_enable_x64:
+        # Checked here, not left to the conversion: float64 filters cached while the mode was on
+        # would otherwise be handed out, and every input is float32 without it.
+        raise ScatteringValueError(
+            "dtype='float64' needs 64-bit JAX: enable it with "
+            "jax.config.update('jax_enable_x64', True), or use dtype='float32'.")
     skeleton, filters = frozen._filter_arrays(dtype)
     count = len(filters)
 
