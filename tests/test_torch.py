@@ -449,9 +449,13 @@ def test_public_classes_and_dispatch():
     assert type(S) is Scattering2D and S.backend is backend
     assert isinstance(backend, TorchBackend) and backend.name == backend.frontend == "torch"
     assert "torch" in kymatio.core.list_backends("torch")
-    [info] = kymatio.core.list_backends("torch", detail=True)
+    # Two backends serve the torch frontend: "torch" and the GPU one, "torch_skcuda".
+    infos = {i.name: i for i in kymatio.core.list_backends("torch", detail=True)}
+    info = infos["torch"]
     assert info.available and info.distribution == "kymatio-torch"
     assert info.install_hint == "pip install kymatio-torch"
+    assert "torch_skcuda" in infos and infos["torch_skcuda"].frontend == "torch"
+    assert "kymatio-torch[skcuda]" in infos["torch_skcuda"].install_hint
 
 
 _SCAN_IMPORTS_NO_TORCH = """

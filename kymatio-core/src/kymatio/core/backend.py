@@ -114,17 +114,6 @@ class Backend:
         """
         raise NotImplementedError
 
-    def cdgmm_subsample(self, x: Array, filters: Array, k: int, ndim: int = 1) -> Array:
-        """``subsample_fourier(cdgmm(x, filters), k, ndim)``: a wavelet product, then periodisation.
-
-        Optional: this default composes the two required methods, and a backend overrides it only
-        when it can do both in one pass (``torch_skcuda``: one GPU kernel that never writes the
-        full-size product). ``x`` of shape ``(..., 1, *S)`` and ``filters`` of shape ``(K, *S)``,
-        ``S`` the last ``ndim`` axes, give ``(..., K, *S')`` with each axis of ``S'`` ``k`` times
-        shorter.
-        """
-        return self.subsample_fourier(self.cdgmm(x, filters), k, ndim)
-
     def pad(self, x: Array, pad_widths: Sequence[tuple[int, int]], mode: str = "reflect") -> Array:
         """Pad the last ``len(pad_widths)`` axes; ``mode`` is ``"reflect"`` (mirror without repeating
         the edge sample, iterated when a width exceeds the axis) or ``"constant"`` (zeros)."""
