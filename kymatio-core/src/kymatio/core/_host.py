@@ -13,7 +13,7 @@ import numpy as np
 __all__ = ["scatter_numpy", "to_numpy"]
 
 
-def scatter_numpy(scattering: Any, signals: np.ndarray) -> np.ndarray:
+def scatter_numpy(scattering: Any, signals: np.ndarray, single_threaded: bool = False) -> np.ndarray:
     """``scattering(signals)`` as a NumPy array, whichever framework the frontend computes in.
 
     Parameters
@@ -23,6 +23,10 @@ def scatter_numpy(scattering: Any, signals: np.ndarray) -> np.ndarray:
         it has ``frontend_name`` and ``backend`` (with ``asarray``) and is called on its arrays.
     signals : numpy.ndarray
         Real float32 or float64 signals, batch axes first.
+    single_threaded : bool
+        Compute on the calling thread only, for callers that already run one call per core (dask
+        tasks, joblib workers): a backend with a ``single_threaded()`` context (NumPy's, which
+        otherwise splits a batch across every core) runs inside it.
 
     Returns
     -------
@@ -36,6 +40,10 @@ def scatter_numpy(scattering: Any, signals: np.ndarray) -> np.ndarray:
     >>> scatter_numpy(Scattering1D(J=3, shape=64), np.zeros((2, 64))).shape
     (2, 8, 8)
     """
+    context = getattr(scattering.backend, "single_threaded", None)
+    if single_threaded and context is not None:
+        with context():
+            return scatter_numpy(scattering, signals)
     if scattering.frontend_name == "numpy":
         return scattering(signals)
     x = _follow_input(scattering, scattering.backend.asarray(signals, signals.dtype.name))

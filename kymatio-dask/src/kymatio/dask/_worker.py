@@ -115,7 +115,9 @@ def scatter_block(block: np.ndarray, recipe: Recipe, output_shape: tuple[int, ..
     ``block`` holds whole signals in its last axes; its batch axes may be empty.
     """
     transform = transform_for(recipe)
-    coefficients = scatter_numpy(transform, np.ascontiguousarray(block, dtype=recipe.dtype))
+    # Dask runs one task per core already: each computes on its own thread.
+    coefficients = scatter_numpy(transform, np.ascontiguousarray(block, dtype=recipe.dtype),
+                                 single_threaded=True)
     # The dask array was declared with the input's dtype; a framework that computed in another
     # precision (JAX without x64 computes float64 input in float32) is cast back to it.
     coefficients = coefficients.astype(recipe.dtype, copy=False)

@@ -34,10 +34,11 @@ def for_workers(scattering: Any, signals: np.ndarray) -> tuple[Any, bool]:
 
 
 def apply_in_worker(scattering: Any, signals: np.ndarray, x64: bool = False) -> np.ndarray:
-    """:func:`apply` in a worker process, on what :func:`for_workers` gave."""
+    """:func:`apply` in a worker process, on what :func:`for_workers` gave; on one thread, since
+    ``n_jobs`` runs one worker per core."""
     if x64:
         import jax
 
         jax.config.update("jax_enable_x64", True)
         scattering = pickle.loads(scattering)
-    return apply(scattering, signals)
+    return apply(scattering, signals, single_threaded=True)
