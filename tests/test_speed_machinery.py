@@ -165,6 +165,18 @@ def test_split_batch_gives_the_same_numbers(kind, out_type, two_threads, monkeyp
     assert_identical(split, S(x))
 
 
+@pytest.mark.parametrize("kind,out_type", [(k, o) for k in TRANSFORMS for o in OUT_TYPES[k]])
+def test_batch_in_chunks_gives_the_same_numbers(kind, out_type, monkeypatch):
+    cls, kwargs, shape = TRANSFORMS[kind]
+    S = cls(**kwargs)
+    S.out_type = out_type
+    x = np.random.default_rng(8).standard_normal((2, 3) + shape[1:])
+    monkeypatch.setattr(numpy_backend, "workers", 1)
+    whole = S(x)
+    monkeypatch.setattr("kymatio.core._frontend.CHUNK_SAMPLES", 1)  # one signal per chunk
+    assert_identical(S(x), whole)
+
+
 def test_split_batch_errors_name_the_callers_shape(two_threads):
     S = Scattering1D(J=4, shape=128)
     with pytest.raises(ValueError, match=r"\(4, 100\)"):

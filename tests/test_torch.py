@@ -374,6 +374,24 @@ def test_non_contiguous_input_and_batch_axes():
     assert S(torch.zeros(0, 128)).shape == (0, S.output_size(), 8)
 
 
+@pytest.mark.parametrize("kind", ["1d", "2d", "3d", "jtfs"])
+def test_batch_in_chunks_gives_the_same_numbers_and_gradients(kind, monkeypatch):
+    cls, kwargs = {"1d": (Scattering1D, dict(J=4, shape=128, Q=2)),
+                   "2d": (Scattering2D, dict(J=2, shape=(16, 16), L=2)),
+                   "3d": (HarmonicScattering3D, dict(J=1, shape=(8, 8, 8), L=1)),
+                   "jtfs": (TimeFrequencyScattering, dict(J=4, J_fr=1, Q=2, shape=128))}[kind]
+    S = cls(**kwargs).double()
+    x = torch.randn((2, 3) + tuple(S.shape), dtype=torch.float64, requires_grad=True)
+    whole = S(x)
+    (grad_whole,) = torch.autograd.grad(whole.square().sum(), x)
+    monkeypatch.setattr("kymatio.core._frontend.CHUNK_SAMPLES", 1)  # one signal per chunk
+    chunked = S(x)
+    (grad_chunked,) = torch.autograd.grad(chunked.square().sum(), x)
+    # torch's FFTs may pick another kernel for another batch size: equal to rounding.
+    torch.testing.assert_close(chunked, whole, rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(grad_chunked, grad_whole, rtol=1e-12, atol=1e-14)
+
+
 def test_numpy_backend_is_refused():
     with pytest.raises(BackendFrontendMismatchError, match="numpy"):
         Scattering1D(J=4, shape=128, backend="numpy")

@@ -1,17 +1,16 @@
 """The NumPy framework mixin: input checks and the call protocol of the plain-class frontends.
 
-``S(x)`` splits a large batch into one chunk per core and scatters the chunks in threads (NumPy
-and scipy.fft release the GIL), each thread's FFTs single-threaded: the products, moduli and
-spectrum copies between the FFTs then use every core too, not only the FFTs. Each chunk is
-computed exactly as it would be alone, so the numbers do not depend on the split.
+``S(x)`` computes a large batch in chunks (:meth:`~kymatio.core._frontend.ScatteringBase._chunked_call`)
+spread over one thread per core (NumPy and scipy.fft release the GIL), each thread's FFTs
+single-threaded: the products, moduli and spectrum copies between the FFTs then use every core too,
+not only the FFTs. Each chunk is computed exactly as it would be alone, so the numbers do not depend
+on the split.
 """
 from __future__ import annotations
 
 import concurrent.futures
-import math
 import os
 import threading
-from typing import Any
 
 import numpy as np
 
@@ -40,19 +39,6 @@ def _executor(threads: int) -> concurrent.futures.ThreadPoolExecutor:
         return pool
 
 
-def _merge(parts: list, batch_shape: tuple) -> Any:
-    """Join the outputs of consecutive batch chunks (arrays, dicts or lists of path dicts)."""
-    first = parts[0]
-    if isinstance(first, np.ndarray):
-        joined = np.concatenate(parts, axis=0)
-        return joined.reshape(batch_shape + joined.shape[1:])
-    if isinstance(first, dict):
-        return {key: _merge([p[key] for p in parts], batch_shape) for key in first}
-    if isinstance(first, list):
-        return [_merge([p[i] for p in parts], batch_shape) for i in range(len(first))]
-    return first  # path keys, scales, orders: the same in every chunk
-
-
 class NumpyFrontend:
     """Mixin for the NumPy frontends: ``S(x)`` takes a real float32/float64 ``numpy.ndarray``."""
 
@@ -73,33 +59,22 @@ class NumpyFrontend:
         return x, x.dtype.name
 
     def __call__(self, x):
+        if not isinstance(x, np.ndarray) or x.dtype.name not in _ACCEPTED:
+            return self.scattering(x)  # which raises the TypeError
         threads = self._split_threads(x)
-        return self.scattering(x) if threads < 2 else self._split_call(x, threads)
+        if threads < 2:
+            return self._chunked_call(x)
+        self._filters(x.dtype.name)  # convert the filters once, not in every thread
+        return self._chunked_call(x, threads, _executor(threads))
 
     def _split_threads(self, x) -> int:
-        """Into how many threads ``S(x)`` splits the batch of ``x`` (1: not split)."""
+        """Over how many threads ``S(x)`` spreads the batch of ``x`` (1: the calling thread)."""
         threads = getattr(self.backend, "threads", None)
         nd = self._signal_ndim
-        if (threads is None or not isinstance(x, np.ndarray) or x.dtype.name not in _ACCEPTED
-                or x.ndim <= nd or x.size < MIN_SPLIT_SAMPLES):
+        if threads is None or x.ndim <= nd or x.size < MIN_SPLIT_SAMPLES:
             return 1
-        return min(threads(), math.prod(x.shape[: x.ndim - nd]))
+        return min(threads(), int(np.prod(x.shape[: x.ndim - nd])))
 
-    def _split_call(self, x, threads: int):
-        nd = self._signal_ndim
-        batch_shape = x.shape[: x.ndim - nd]
-        flat = x.reshape((-1,) + x.shape[x.ndim - nd:])
-        bounds = np.linspace(0, flat.shape[0], threads + 1).astype(int)
-        self._filters(x.dtype.name)  # convert the filters once, not in every thread
-
-        def scatter(chunk):
-            with self.backend.single_threaded():
-                return self.scattering(chunk)
-
-        try:
-            parts = list(_executor(threads).map(
-                scatter, [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]))
-        except Exception:
-            # Bad input or parameters: the whole call raises the error, naming the caller's shapes.
-            return self.scattering(x)
-        return _merge(parts, batch_shape)
+    def _scatter_chunk(self, chunk):
+        with self.backend.single_threaded():
+            return self.scattering(chunk)

@@ -142,8 +142,11 @@ class TorchFrontend:
 
     # -- torch.nn.Module ------------------------------------------------------------------------
     def forward(self, x: torch.Tensor) -> Any:
-        """The scattering transform of ``x``: see :meth:`scattering`."""
-        return self.scattering(x)
+        """The scattering transform of ``x``: see :meth:`scattering`. A large batch is computed in
+        chunks (eagerly; under ``torch.compile`` as one graph)."""
+        if torch.compiler.is_compiling():
+            return self.scattering(x)
+        return self._chunked_call(x)
 
     def extra_repr(self) -> str:
         return f"J={self.J}, shape={self.shape}"
