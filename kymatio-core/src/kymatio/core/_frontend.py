@@ -94,7 +94,8 @@ class ScatteringBase:
         return cached
 
     def _convert_filter(self, array: np.ndarray, dtype: str) -> Any:
-        target = dtype if not np.iscomplexobj(array) else _COMPLEX[dtype]
+        as_complex = np.iscomplexobj(array) or getattr(self.backend, "complex_filters", False)
+        target = _COMPLEX[dtype] if as_complex else dtype
         return self.backend.asarray(array, target)
 
     # -- input ----------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ its own peak (``rtol = 1e-15``: below float64 rounding of the kept terms), each 
 kept blocks only (:meth:`kymatio.core.backend.Backend.periodized_product`). Computing only there
 costs ``L`` per kept block instead of ``N`` for the full product followed by a reduction.
 
-Every filter is stored complex, even a real one: NumPy and PyTorch multiply a complex array by a
-complex one two to five times faster than by a real one (which they first promote).
+Real filters stay real (float64) in the bank; the NumPy and torch frontends convert them to
+complex arrays (:attr:`kymatio.core.backend.Backend.complex_filters`), since those frameworks
+multiply a complex array by a complex one two to five times faster than by a real one.
 """
 from __future__ import annotations
 
@@ -49,8 +50,9 @@ def alias_bank(filters: Any, k: int, ndim: int = 1, rtol: float = ALIAS_RTOL) ->
     -------
     dict
         ``{"k": k, "ndim": ndim, "blocks": [(i_1, ..., i_d), ...], "filters": [array, ...]}``:
-        the kept block indices and, for each, the complex ``(..., *S/k)`` block divided by
-        ``k**ndim``. A plan leaf: the frontends convert its arrays like any other filter.
+        the kept block indices and, for each, the ``(..., *S/k)`` block divided by ``k**ndim``
+        (float64 or complex128, as the filters). A plan leaf: the frontends convert its arrays like
+        any other filter.
 
     Examples
     --------
@@ -58,7 +60,7 @@ def alias_bank(filters: Any, k: int, ndim: int = 1, rtol: float = ALIAS_RTOL) ->
     >>> psi = np.zeros((2, 8)); psi[0, 1] = psi[1, 0] = 1.0
     >>> bank = alias_bank(psi, 4)
     >>> bank["blocks"], bank["filters"][0].shape, bank["filters"][0][0, 1]
-    ([(0,)], (2, 2), np.complex128(0.25+0j))
+    ([(0,)], (2, 2), np.float64(0.25))
     """
     filters = np.asarray(filters)
     shape = filters.shape[filters.ndim - ndim:]
@@ -75,8 +77,8 @@ def alias_bank(filters: Any, k: int, ndim: int = 1, rtol: float = ALIAS_RTOL) ->
     kept = []
     for block in blocks:
         index = (Ellipsis,) + tuple(slice(i * n, (i + 1) * n) for i, n in zip(block, L))
-        kept.append(np.ascontiguousarray(filters[index] * scale, dtype=np.complex128)
-                    .reshape(lead + L))
+        dtype = np.complex128 if np.iscomplexobj(filters) else np.float64
+        kept.append(np.ascontiguousarray(filters[index] * scale, dtype=dtype).reshape(lead + L))
     return {"k": int(k), "ndim": int(ndim), "blocks": blocks, "filters": kept}
 
 

@@ -32,10 +32,16 @@ class Backend:
         The name users pass as ``backend=`` (``"numpy"``, ``"torch"``...).
     frontend : str
         The frontend this backend serves (``"numpy"`` for the NumPy classes...).
+    complex_filters : bool
+        Whether the frontends hand every filter to it as a complex array (default False: real
+        filters stay real).
     """
 
     name: str = ""
     frontend: str = ""
+    #: Convert real filters to complex arrays (of the input's precision) once, at conversion:
+    #: for frameworks that multiply complex by complex faster than complex by real (NumPy, torch).
+    complex_filters: bool = False
 
     def __repr__(self) -> str:
         return f"<kymatio backend {self.name!r} for frontend {self.frontend!r}>"

@@ -42,6 +42,8 @@ _PI_GABOR = 3.1415
 _NEGLIGIBLE_EXPONENT = 50.0
 # The reference sums the periodic images e in {-2, ..., 2} along each axis.
 _IMAGES = 2
+# Grid points (times orientations) of one strip of the extended window (see _gabor_pair).
+_STRIP_ELEMENTS = 2**16
 
 
 def _pieces(start: int, n: int, period: int) -> list[tuple[int, int, int]]:
@@ -59,14 +61,13 @@ def _pieces(start: int, n: int, period: int) -> list[tuple[int, int, int]]:
     return pieces
 
 
-def _fold(values: np.ndarray, start: tuple[int, int], shape: tuple[int, int]) -> np.ndarray:
-    """Alias-sum a window of the extended grid into the periodic ``shape``.
+def _fold(values: np.ndarray, start: tuple[int, int], out: np.ndarray) -> np.ndarray:
+    """Alias-sum a window of the extended grid into the periodic array ``out`` (added to it).
 
     Entry ``(i, k)`` of the last two axes of ``values`` sits at grid index ``start + (i, k)`` and
-    lands on bin ``(start + (i, k)) mod shape``.
+    lands on bin ``(start + (i, k)) mod out.shape[-2:]``.
     """
-    M, N = shape
-    out = np.zeros(values.shape[:-2] + (M, N), dtype=values.dtype)
+    M, N = out.shape[-2:]
     for sx, tx, lx in _pieces(start[0], values.shape[-2], M):
         for sy, ty, ly in _pieces(start[1], values.shape[-1], N):
             out[..., tx:tx + lx, ty:ty + ly] += values[..., sx:sx + lx, sy:sy + ly]
@@ -109,20 +110,26 @@ def _gabor_pair(M: int, N: int, sigma: float, thetas: np.ndarray, xi: float, sla
         return (zeros.astype(np.complex128), zeros) if xi != 0 else (zeros, None)
 
     x_col = x[:, None]
-    exponent = c_xx * x_col**2 + c_xy * (x_col * y) + c_yy * y**2
-    envelope = np.exp(-exponent)
     norm = slant / (2.0 * _PI_GABOR * sigma**2)
-
-    def periodise(values):
-        return norm * _fold(values, (int(x[0]) - offset, int(y[0]) - offset), (M, N))
-
-    g0 = periodise(envelope)
-    if xi == 0:
-        return g0, None
+    g0 = np.zeros((K, M, N))
+    g = np.zeros((K, M, N), dtype=np.complex128) if xi != 0 else None
     # The phase is separable in x and y, unlike the envelope.
     phase_x = np.exp(1j * xi * np.cos(thetas) * x_col)
     phase_y = np.exp(1j * xi * np.sin(thetas) * y)
-    g = periodise(envelope * phase_x * phase_y)
+    # The window of a wide filter spans many periods: evaluate it a strip of rows at a time, so
+    # that building the bank never holds more than a few strips (not the whole window).
+    rows = max(1, _STRIP_ELEMENTS // (K * y.size))
+    for a in range(0, x.size, rows):
+        strip = x_col[a:a + rows]
+        envelope = np.exp(-(c_xx * strip**2 + c_xy * (strip * y) + c_yy * y**2))
+        start = (int(x[a]) - offset, int(y[0]) - offset)
+        _fold(envelope, start, g0)
+        if g is not None:
+            _fold(envelope * phase_x[:, a:a + rows] * phase_y, start, g)
+    g0 *= norm
+    if g is None:
+        return g0, None
+    g *= norm
     return g, g0
 
 

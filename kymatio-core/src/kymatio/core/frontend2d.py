@@ -88,10 +88,30 @@ class ScatteringBase2D(ScatteringBase):
         self._pad_widths = ((extra_M // 2, (extra_M + 1) // 2), (extra_N // 2, (extra_N + 1) // 2))
 
     def create_filters(self):
-        """Build the filter bank at the padded size (NumPy float64) and its width-first plan."""
+        """Build the filter bank at the padded size (NumPy float64) and its width-first plan.
+
+        The transform keeps the plan only; :attr:`phi` and :attr:`psi` (the bank as
+        :func:`~kymatio.core.filters2d.filter_bank` gives it) are built again on first access.
+        """
         bank = filter_bank(self._M_padded, self._N_padded, self.J, self.L)
-        self.phi, self.psi = bank["phi"], bank["psi"]
-        self._set_filters(build_plan(self.phi, self.psi, self.J, self.L))
+        self._wavelets = [{k: v for k, v in w.items() if k != "levels"} for w in bank["psi"]]
+        self._bank = None
+        self._set_filters(build_plan(bank["phi"], bank["psi"], self.J, self.L))
+
+    def _filter_bank(self) -> dict:
+        if self._bank is None:
+            self._bank = filter_bank(self._M_padded, self._N_padded, self.J, self.L)
+        return self._bank
+
+    @property
+    def phi(self) -> dict:
+        """The low-pass filter: ``{'levels': [J arrays], 'j', 'xi', 'sigma'}`` (Fourier domain)."""
+        return self._filter_bank()["phi"]
+
+    @property
+    def psi(self) -> list:
+        """The wavelets, entry ``n = j L + theta``: ``{'levels', 'j', 'theta', 'xi', 'sigma'}``."""
+        return self._filter_bank()["psi"]
 
     # -- the transform ----------------------------------------------------------------------
     def scattering(self, x):
@@ -147,8 +167,8 @@ class ScatteringBase2D(ScatteringBase):
             "n": padded(key for key, _, _ in keys),
             "j": padded(j for _, j, _ in keys),
             "theta": padded(theta for _, _, theta in keys),
-            "xi": padded([self.psi[n]["xi"] for n in key] for key, _, _ in keys),
-            "sigma": padded([self.psi[n]["sigma"] for n in key] for key, _, _ in keys),
+            "xi": padded([self._wavelets[n]["xi"] for n in key] for key, _, _ in keys),
+            "sigma": padded([self._wavelets[n]["sigma"] for n in key] for key, _, _ in keys),
         }
 
     def output_shape(self) -> tuple[int, int, int]:

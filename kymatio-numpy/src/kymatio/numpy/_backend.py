@@ -41,6 +41,7 @@ class NumpyBackend(Backend):
 
     name = "numpy"
     frontend = "numpy"
+    complex_filters = True
     _workers = -1
 
     @property

@@ -118,6 +118,7 @@ class TorchBackend(Backend):
 
     name = "torch"
     frontend = "torch"
+    complex_filters = True
 
     def asarray(self, array, dtype):
         # A copy, never a view of the NumPy filter bank: buffers may be modified in place

@@ -44,10 +44,12 @@ def _map_leaves(tree: Any, leaf_type: type, fn: Callable[[Any], Any]) -> Any:
     return tree
 
 
-def _to_buffer(array: np.ndarray, dtype: torch.dtype, device: Any = None) -> torch.Tensor:
-    """A real tensor of ``array``; a complex one as ``(..., 2)`` real/imaginary pairs."""
-    if np.iscomplexobj(array):
-        array = np.stack([array.real, array.imag], axis=-1)
+def _to_buffer(array: np.ndarray, dtype: torch.dtype, device: Any = None,
+               as_complex: bool = False) -> torch.Tensor:
+    """A real tensor of ``array``; a complex one (or any, with ``as_complex``) as ``(..., 2)``
+    real/imaginary pairs."""
+    if np.iscomplexobj(array) or as_complex:
+        array = np.stack([array.real, np.imag(array)], axis=-1)
     return torch.tensor(array, dtype=dtype, device=device)
 
 
@@ -75,11 +77,16 @@ class TorchFrontend:
         # The float64 bank stays the source of every cast (see _apply); no copy of it is made.
         self._filter_sources: dict[str, np.ndarray] = {}
 
+        # Real filters too become complex buffers when the backend multiplies faster that way
+        # (the float64 source stays real).
+        as_complex = bool(getattr(self.backend, "complex_filters", False))
+
         def register(array: np.ndarray) -> _FilterRef:
             name = f"{_PREFIX}{len(self._filter_sources)}"
             self._filter_sources[name] = array
-            self.register_buffer(name, _to_buffer(array, torch.float32))
-            return _FilterRef(name, bool(np.iscomplexobj(array)))
+            is_complex = as_complex or bool(np.iscomplexobj(array))
+            self.register_buffer(name, _to_buffer(array, torch.float32, as_complex=is_complex))
+            return _FilterRef(name, is_complex)
 
         self._filter_refs = _map_leaves(filters, np.ndarray, register)
 
@@ -101,7 +108,8 @@ class TorchFrontend:
         for name, array in self._sources().items():
             tensor = self._buffers[name]
             if tensor.dtype != before[name] and tensor.is_floating_point():
-                self._buffers[name] = _to_buffer(array, tensor.dtype, tensor.device)
+                pairs = tensor.shape != array.shape  # a complex buffer: (..., 2)
+                self._buffers[name] = _to_buffer(array, tensor.dtype, tensor.device, pairs)
         return self
 
     def _sources(self) -> dict[str, np.ndarray]:
