@@ -12,7 +12,7 @@ ALL_BACKENDS := numpy,torch,sklearn,tensorflow,jax,keras,dask
 KYMATIO_TEST_BACKENDS ?= $(ALL_BACKENDS)
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ demo: $(VENV)/.installed-demo
 
 test: venv
 	KYMATIO_TEST_BACKENDS=$(KYMATIO_TEST_BACKENDS) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Side by side with kymatio 0.3.0 (its own venv, benchmarks/.venv-ref, made on first use): ratios.
+# BENCH_ARGS: e.g. --cases 1d-J8-Q8-4096 --impls numpy --json out.json (benchmarks/run.py --help).
+BENCH_ARGS ?=
+bench: venv
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)
