@@ -40,6 +40,13 @@ def _reflect_indices(n: int, left: int, right: int, device: torch.device) -> tor
     return torch.where(folded < n, folded, period - folded)
 
 
+def _safe_divide(numerator: torch.Tensor, denominator: torch.Tensor) -> torch.Tensor:
+    """``numerator / denominator`` where ``denominator > 0``, 0 elsewhere (no NaN, no inf): the
+    zero subgradients of the moduli and roots at 0."""
+    positive = denominator > 0
+    return torch.where(positive, numerator / torch.where(positive, denominator, 1.0), 0.0)
+
+
 class _Modulus(torch.autograd.Function):
     """``|z|`` of a complex tensor, with the zero subgradient at ``z = 0``.
 
@@ -58,9 +65,7 @@ class _Modulus(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         z, modulus = ctx.saved_tensors
-        nonzero = modulus > 0
-        scale = torch.where(nonzero, grad / torch.where(nonzero, modulus, 1.0), 0.0)
-        return z * scale
+        return z * _safe_divide(grad, modulus)
 
 
 class _ModulusRotation(torch.autograd.Function):
@@ -83,9 +88,7 @@ class _ModulusRotation(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         z, norm = ctx.saved_tensors
-        nonzero = norm > 0
-        scale = torch.where(nonzero, grad / torch.where(nonzero, norm, 1.0), 0.0)
-        return z * scale.unsqueeze(ctx.axis), None
+        return z * _safe_divide(grad, norm).unsqueeze(ctx.axis), None
 
 
 class _RootPower(torch.autograd.Function):
@@ -104,8 +107,7 @@ class _RootPower(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         u, value = ctx.saved_tensors
-        positive = u > 0
-        return torch.where(positive, grad * ctx.p * value / torch.where(positive, u, 1.0), 0.0), None
+        return _safe_divide(grad * ctx.p * value, u), None
 
 
 class TorchBackend(Backend):
