@@ -119,11 +119,8 @@ class _ScatteringLayer(keras.layers.Layer):
         input_shape = tuple(input_shape)
         inner = self._inner_for(input_shape)
         lead = input_shape[: len(input_shape) - self._signal_ndim]
-        return tuple(lead) + tuple(self._kept_shape(inner))
-
-    def _kept_shape(self, inner: Any) -> tuple:
-        """The output axes that replace the signal axes, from the inner transform."""
-        raise NotImplementedError
+        # The output axes that replace the signal axes come from the parameters alone.
+        return tuple(lead) + tuple(inner.output_shape())
 
     def call(self, x: Any) -> Any:
         inner = self._inner_for(tuple(x.shape))
@@ -179,14 +176,6 @@ def _torch_meta_output(shape: tuple, dtype: str) -> Any:
     return torch.empty(shape, dtype=getattr(torch, dtype), device="meta")
 
 
-def _time_length(inner: Any) -> int:
-    """The number of time samples of a 1-D or JTFS transform's array output."""
-    if inner.average == "global":
-        return 1
-    s = inner.log2_stride
-    return inner.ind_end[s] - inner.ind_start[s]
-
-
 def _check_array_output(value: Any, name: str, what: str) -> None:
     """The layers return arrays: refuse ``T=0`` (and ``F=0`` with ``format='joint'``), which have
     only the 'dict' and 'list' outputs."""
@@ -238,8 +227,6 @@ class Scattering1D(_ScatteringLayer):
         super().__init__(dict(J=J, Q=Q, T=T, stride=stride, max_order=max_order,
                               oversampling=oversampling), **kwargs)
 
-    def _kept_shape(self, inner):
-        return (inner.output_size(), _time_length(inner))
 
 
 @keras.saving.register_keras_serializable(package="kymatio")
@@ -286,9 +273,6 @@ class Scattering2D(_ScatteringLayer):
             shape = tuple(n - 2 * step for n in shape)
         return dict(self._params, shape=shape)
 
-    def _kept_shape(self, inner):
-        step = 2**inner.J
-        return (inner.output_size(), inner.shape[0] // step, inner.shape[1] // step)
 
 
 @keras.saving.register_keras_serializable(package="kymatio")
@@ -326,8 +310,6 @@ class HarmonicScattering3D(_ScatteringLayer):
                               points=_as_tuple(points), integral_powers=_as_tuple(integral_powers)),
                          **kwargs)
 
-    def _kept_shape(self, inner):
-        return (inner.output_size(), inner.L + 1, len(inner.meta()["integral_powers"]))
 
 
 @keras.saving.register_keras_serializable(package="kymatio")
@@ -370,12 +352,6 @@ class TimeFrequencyScattering(_ScatteringLayer):
         super().__init__(dict(J=J, J_fr=J_fr, Q=Q, T=T, stride=stride, Q_fr=Q_fr, F=F,
                               stride_fr=stride_fr, format=format), **kwargs)
 
-    def _kept_shape(self, inner):
-        channels, length = inner.output_size(), _time_length(inner)
-        if inner.format == "time":
-            return (channels, length)
-        # format='joint' (array output): every channel shares one frequential grid.
-        return (channels, inner._paths()[0]["rows"], length)
 
 
 for _cls in (Scattering1D, Scattering2D, HarmonicScattering3D, TimeFrequencyScattering):
