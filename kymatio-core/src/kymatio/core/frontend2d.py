@@ -1,9 +1,6 @@
 """Base class of the 2-D scattering frontends: parameters, filters, padding, output formatting."""
 from __future__ import annotations
 
-import numbers
-from typing import Any
-
 import numpy as np
 
 from ._errors import ScatteringTypeError, ScatteringValueError

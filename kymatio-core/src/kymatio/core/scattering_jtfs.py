@@ -96,7 +96,6 @@ def _frequency_scattering(X: Any, real: bool, groups: list, backend: Any, fplan:
     ``time_mode`` says what happens along time after the modulus: ``'global'`` (sum), ``'local'``
     (low-pass from resolution ``k_time`` to the stride) or ``'none'``.
     """
-    s_fr = fplan["log2_stride_fr"]
     average_fr = fplan["average_fr"]
     phi_F = fplan["phi_F"]
     B, M, N_fr, T = -1, len(n2), X.shape[-2], X.shape[-1]

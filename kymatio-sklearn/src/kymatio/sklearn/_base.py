@@ -88,7 +88,7 @@ class ScatteringTransformer(TransformerMixin, BaseEstimator):
         scattering, input_shape = self._build(X.shape[1])
         self.scattering_ = scattering
         self.input_shape_ = input_shape
-        self.output_shape_ = _output_shape(scattering, input_shape, X.dtype)
+        self.output_shape_ = tuple(scattering.output_shape())
         return self
 
     def transform(self, X):
@@ -155,8 +155,8 @@ class ScatteringTransformer(TransformerMixin, BaseEstimator):
                 raise NotFittedError(
                     f"{type(self).__name__} with shape=None takes its signal length from the data: "
                     f"call fit(X) or pass shape before get_feature_names_out().")
-            scattering, input_shape = self._build(n_features)
-            output_shape = _output_shape(scattering, input_shape, np.float32)
+            scattering, _ = self._build(n_features)
+            output_shape = scattering.output_shape()
         names = self._feature_names(scattering, tuple(output_shape))
         return np.asarray(names, dtype=object)
 
@@ -274,8 +274,3 @@ def _path_name(key: tuple, field: str) -> str:
 
 def _positions(letter: str, size: int) -> list[str]:
     return [f"{letter}{i}" for i in range(size)]
-
-
-def _output_shape(scattering, input_shape: tuple[int, ...], dtype) -> tuple[int, ...]:
-    """The shape of one sample's coefficients: the transform of one zero signal of ``dtype``."""
-    return apply(scattering, np.zeros((1,) + tuple(input_shape), dtype=dtype)).shape[1:]
