@@ -19,6 +19,7 @@ tf = pytest.importorskip("tensorflow")
 import kymatio.core  # noqa: E402
 import kymatio.numpy  # noqa: E402
 import kymatio.tensorflow  # noqa: E402
+from kymatio.core._periodize import alias_bank  # noqa: E402
 from kymatio.core._errors import (  # noqa: E402
     BackendFrontendMismatchError, ScatteringTypeError, ScatteringValueError)
 from kymatio.numpy._backend import backend as numpy_backend  # noqa: E402
@@ -449,12 +450,15 @@ def test_backend_matches_numpy_backend(ndim):
     x = rng.standard_normal(shape)
     z = x + 1j * rng.standard_normal(shape)
     t, tz = tf.constant(x), tf.constant(z)
+    bank = alias_bank(rng.standard_normal((2,) + (8,) * ndim), 4, ndim)
+    tf_bank = dict(bank, filters=[tf.constant(f, tf.complex128) for f in bank["filters"]])
     pairs = [
         (backend.rfft(t, ndim), numpy_backend.rfft(x, ndim)),
         (backend.fft(tz, ndim), numpy_backend.fft(z, ndim)),
         (backend.ifft(tz, ndim), numpy_backend.ifft(z, ndim)),
         (backend.irfft(backend.rfft(t, ndim), ndim), x),
-        (backend.subsample_fourier(tz, 4, ndim), numpy_backend.subsample_fourier(z, 4, ndim)),
+        (backend.periodized_product(tz[:, :, None], tf_bank),
+         numpy_backend.periodized_product(z[:, :, None], bank)),
         (backend.modulus(tz), np.abs(z)),
         (backend.modulus_rotation(tz, 1), numpy_backend.modulus_rotation(z, 1)),
         (backend.take(t, [2, 0], 1), np.take(x, [2, 0], axis=1)),
@@ -474,13 +478,16 @@ def test_backend_keeps_precision_and_dynamic_reshape():
     assert backend.rfft(tf.cast(x32, tf.float64)).dtype == tf.complex128
     assert backend.asarray(np.ones(3), "complex128").dtype == tf.complex128
 
+    bank = alias_bank(np.ones((3, 16)), 2)
+    tf_bank = dict(bank, filters=[tf.constant(f, tf.complex64) for f in bank["filters"]])
+
     @tf.function(input_signature=[tf.TensorSpec([None, 3, 16], tf.complex64)])
     def f(z):
-        y = backend.subsample_fourier(backend.reshape(z, (-1, 1, 3, 16)), 2)
-        assert y.shape.as_list() == [None, 1, 3, 8]
+        y = backend.periodized_product(backend.reshape(z, (-1, 1, 16)), tf_bank)
+        assert y.shape.as_list() == [None, 3, 8]
         return y
 
-    assert f(tf.zeros((4, 3, 16), tf.complex64)).shape == (4, 1, 3, 8)
+    assert f(tf.zeros((4, 3, 16), tf.complex64)).shape == (12, 3, 8)
 
 
 # -- tf.Module, signatures, registry ---------------------------------------------------------------

@@ -95,9 +95,11 @@ class Backend:
         raise NotImplementedError
 
     def periodized_product(self, x: Array, bank: dict) -> Array:
-        """``subsample_fourier(cdgmm(x, psi), k, ndim)`` for a filter stack ``psi`` given as the
-        alias bank of :func:`kymatio.core._periodize.alias_bank`: the sum, over the kept alias
-        blocks, of the block of ``x`` times the pre-scaled block of the filters.
+        """The product of ``x`` with a filter stack ``psi``, then periodisation by averaging (the
+        subsampling by ``k`` in space, done in the Fourier domain: each of the last ``ndim`` axes
+        of length ``n`` becomes ``n // k`` long, ``y[m] = mean_i (x psi)[m + i n / k]``), for
+        ``psi`` given as the alias bank of :func:`kymatio.core._periodize.alias_bank`: the sum,
+        over the kept alias blocks, of the block of ``x`` times the pre-scaled block of ``psi``.
 
         ``x`` of shape ``(..., 1, *S)`` against filters of shape ``(K, *S)`` gives
         ``(..., K, *S/k)``. Backends may override it with an in-place or fused version.
@@ -112,14 +114,6 @@ class Backend:
         return out
 
     # -- resampling -----------------------------------------------------------------------------
-    def subsample_fourier(self, x: Array, k: int, ndim: int = 1) -> Array:
-        """Periodisation by averaging: subsampling by ``k`` in space, done in the Fourier domain.
-
-        Each of the last ``ndim`` axes of length ``n`` becomes ``n // k`` long:
-        ``y[m] = mean_i x[m + i * n // k]`` (over every combination of aliases when ``ndim > 1``).
-        """
-        raise NotImplementedError
-
     def pad(self, x: Array, pad_widths: Sequence[tuple[int, int]], mode: str = "reflect") -> Array:
         """Pad the last ``len(pad_widths)`` axes; ``mode`` is ``"reflect"`` (mirror without repeating
         the edge sample, iterated when a width exceeds the axis) or ``"constant"`` (zeros)."""

@@ -88,16 +88,6 @@ class JaxBackend(Backend):
         return _sqrt(jnp.sum(jnp.real(x) ** 2 + jnp.imag(x) ** 2, axis=axis))
 
     # -- resampling -----------------------------------------------------------------------------
-    def subsample_fourier(self, x, k, ndim=1):
-        if k == 1:
-            return x
-        lead = tuple(x.shape[: x.ndim - ndim])
-        split = []
-        for n in x.shape[x.ndim - ndim:]:
-            split += [k, n // k]
-        y = jnp.reshape(x, lead + tuple(split))
-        return jnp.mean(y, axis=tuple(range(len(lead), len(lead) + 2 * ndim, 2)))
-
     def pad(self, x, pad_widths, mode="reflect"):
         if mode not in ("reflect", "constant"):
             raise ScatteringValueError(f"pad mode must be 'reflect' or 'constant', got {mode!r}.")

@@ -136,16 +136,6 @@ class NumpyBackend(Backend):
     def modulus_rotation(self, x, axis):
         return np.sqrt(np.sum(x.real**2 + x.imag**2, axis=axis))
 
-    def subsample_fourier(self, x, k, ndim=1):
-        if k == 1:
-            return x
-        lead = x.shape[: x.ndim - ndim]
-        split = []
-        for n in x.shape[x.ndim - ndim:]:
-            split += [k, n // k]
-        y = x.reshape(lead + tuple(split))
-        return y.mean(axis=tuple(range(len(lead), len(lead) + 2 * ndim, 2)))
-
     def pad(self, x, pad_widths, mode="reflect"):
         widths = [(0, 0)] * (x.ndim - len(pad_widths)) + [tuple(w) for w in pad_widths]
         return np.pad(x, widths, mode=mode)

@@ -158,17 +158,6 @@ class TensorFlowBackend(Backend):
         return _modulus_rotation(x, axis)
 
     # -- resampling -----------------------------------------------------------------------------
-    def subsample_fourier(self, x, k, ndim=1):
-        if k == 1:
-            return x
-        # One axis at a time: TensorFlow reduces over one axis several times faster than over
-        # several interleaved ones.
-        for axis in range(x.shape.rank - 1, x.shape.rank - 1 - ndim, -1):
-            dims = _dims(x)
-            split = dims[:axis] + [k, dims[axis] // k] + dims[axis + 1:]
-            x = tf.reduce_mean(tf.reshape(x, split), axis=axis)
-        return x
-
     def pad(self, x, pad_widths, mode="reflect"):
         widths = [(int(left), int(right)) for left, right in pad_widths]
         if mode == "constant":

@@ -162,18 +162,6 @@ class TorchBackend(Backend):
         return _ModulusRotation.apply(x, axis % x.ndim)
 
     # -- resampling -----------------------------------------------------------------------------
-    def subsample_fourier(self, x, k, ndim=1):
-        if k == 1:
-            return x
-        # One signal axis at a time, on the real view: torch reduces an axis whose trailing block
-        # is contiguous, in real arithmetic, an order of magnitude faster than all the alias axes
-        # of a complex tensor at once.
-        y = torch.view_as_real(x)
-        for axis in range(y.ndim - 1 - ndim, y.ndim - 1):
-            n = y.shape[axis]
-            y = y.reshape(y.shape[:axis] + (k, n // k) + y.shape[axis + 1:]).mean(dim=axis)
-        return torch.view_as_complex(y)
-
     def pad(self, x, pad_widths, mode="reflect"):
         if mode == "constant":
             flat = []
