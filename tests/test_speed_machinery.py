@@ -66,6 +66,12 @@ class _Generic(Backend):
     def cdgmm(self, x, filters):
         return x * filters
 
+    def take(self, x, indices, axis):
+        return np.take(x, indices, axis=axis)
+
+    def modulus_rotation(self, x, axis):
+        return np.sqrt(np.sum(np.abs(x) ** 2, axis=axis))
+
 
 def test_alias_bank_slices_and_errors():
     filters = gaussian_stack((32,), [(3,), (9,), (20,)], 1.0)
@@ -193,3 +199,74 @@ def test_workers_setting_is_checked():
     with numpy_backend.single_threaded():
         assert numpy_backend.workers == 1 and numpy_backend.threads() == 1
     assert numpy_backend.workers == -1
+
+
+# -- alias banks as one stacked array; the gathered product ------------------------------------------
+@pytest.mark.parametrize("ndim,shape,k", [(1, (256,), 32), (2, (48, 48), 8), (2, (32, 64), 16),
+                                          (3, (16, 16, 16), 4)])
+def test_gathered_product_equals_the_block_loop(ndim, shape, k):
+    """Many small blocks take the gathered path (one product, one sum); it equals the per-block
+    accumulation, for the stacked bank and for the same bank given as a list."""
+    import kymatio.numpy._backend as nb
+
+    rng = np.random.default_rng(ndim)
+    centres = [tuple(rng.integers(0, n) for n in shape) for _ in range(2)]
+    filters = gaussian_stack(shape, centres, 4.0) * np.exp(1j * rng.standard_normal(shape))
+    bank = alias_bank(filters, k, ndim)
+    assert isinstance(bank["filters"], np.ndarray) and len(bank["filters"]) == len(bank["blocks"])
+    assert len(bank["blocks"]) >= nb.GATHER_MIN_BLOCKS  # the gathered path is the one tested
+    x = rng.standard_normal((3, 1) + shape) + 1j * rng.standard_normal((3, 1) + shape)
+    expected = periodized_reference(x, filters, k, ndim)
+    as_list = dict(bank, filters=list(bank["filters"]))
+    for b in (numpy_backend, _Generic()):
+        for candidate in (bank, as_list):
+            got = b.periodized_product(x, candidate)
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-13 * np.abs(expected).max())
+
+
+# -- 3-D: orders +-m in pairs -------------------------------------------------------------------------
+def test_paired_orders_hold_exactly_where_claimed():
+    """Where paired_orders says so, |x * psi_{l,-m}| = |x * psi_{l,m}| for a real x to rounding;
+    where it does not (j = 0, and every odd size), the two differ by far more than rounding."""
+    from kymatio.core.filters3d import solid_harmonic_factors
+
+    f = solid_harmonic_factors(16, 16, 16, J=2, L=2, sigma_0=1.0)
+    assert f["paired"] == ((False,) * 3, (False, False, True), (False, False, True))
+    odd = solid_harmonic_factors(15, 16, 16, J=3, L=2, sigma_0=1.0)["paired"]
+    assert not any(any(row) for row in odd)
+    x_hat = np.fft.fftn(np.random.default_rng(0).standard_normal((16, 16, 16)))
+    for l in (1, 2):
+        H = f["harmonics"][l]
+        for j in range(3):
+            for m in range(1, l + 1):
+                plus = np.abs(np.fft.ifftn(x_hat * f["gaussians"][j] * H[l + m]))
+                minus = np.abs(np.fft.ifftn(x_hat * f["gaussians"][j] * H[l - m]))
+                gap = np.abs(plus - minus).max() / plus.max()
+                if f["paired"][l][j]:
+                    assert gap < 1e-13
+                else:
+                    assert gap > 1e-10, (l, j, m, gap)
+
+
+@pytest.mark.parametrize("shape,sigma_0", [((16, 16, 16), 1.0), ((12, 16, 8), 1.5), ((8, 8, 8), 2.0)])
+def test_3d_with_paired_orders_equals_all_orders(shape, sigma_0):
+    S = HarmonicScattering3D(J=2, shape=shape, L=3, sigma_0=sigma_0)
+    assert any(any(row) for row in S._filters_np["paired"])
+    x = np.random.default_rng(1).standard_normal((2,) + shape)
+    got = S(x)
+    S._set_filters(dict(S._filters_np, paired=tuple((False,) * 3 for _ in range(4))))
+    expected = S(x)
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=0)
+
+
+def test_modulus_rotation_paired_counts_each_later_entry_twice():
+    z = np.random.default_rng(2).standard_normal((2, 4, 5, 3)) * (1 + 2j)
+    for b in (numpy_backend, _Generic()):
+        expected = np.sqrt(np.abs(z[:, 0]) ** 2 + 2 * (np.abs(z[:, 1:]) ** 2).sum(axis=1))
+        np.testing.assert_allclose(b.modulus_rotation_paired(z, axis=1), expected, rtol=1e-14)
+    np.testing.assert_allclose(numpy_backend.modulus_rotation(z, axis=-1),
+                               np.sqrt((np.abs(z) ** 2).sum(axis=-1)), rtol=1e-14)
+    flat = np.abs(z[:, 0])
+    np.testing.assert_allclose(numpy_backend.integrals(flat, [0.5, 1, 2, 3], ndim=2),
+                               np.stack([(flat**p).sum(axis=(-2, -1)) for p in (0.5, 1, 2, 3)], -1),
+                               rtol=1e-13)

@@ -49,10 +49,12 @@ def alias_bank(filters: Any, k: int, ndim: int = 1, rtol: float = ALIAS_RTOL) ->
     Returns
     -------
     dict
-        ``{"k": k, "ndim": ndim, "blocks": [(i_1, ..., i_d), ...], "filters": [array, ...]}``:
-        the kept block indices and, for each, the ``(..., *S/k)`` block divided by ``k**ndim``
-        (float64 or complex128, as the filters). A plan leaf: the frontends convert its arrays like
-        any other filter.
+        ``{"k": k, "ndim": ndim, "blocks": [(i_1, ..., i_d), ...], "filters": array}``: the kept
+        block indices and, stacked along a new first axis in the same order, the ``(..., *S/k)``
+        blocks divided by ``k**ndim`` (float64 or complex128, as the filters), so that
+        ``filters[b]`` is block ``blocks[b]``. One stacked array lets a backend gather the kept
+        blocks of a spectrum and take the whole product in a few calls; backends also accept a list
+        of per-block arrays in its place. A plan leaf: the frontends convert it like any other filter.
 
     Examples
     --------
@@ -74,16 +76,19 @@ def alias_bank(filters: Any, k: int, ndim: int = 1, rtol: float = ALIAS_RTOL) ->
     keep = (per_block > rtol * peak.reshape((-1,) + (1,) * ndim)).any(axis=0)
     blocks = [b for b in itertools.product(range(k), repeat=ndim) if keep[b]] or [(0,) * ndim]
     scale = 1.0 / k**ndim
-    kept = []
-    for block in blocks:
+    dtype = np.complex128 if np.iscomplexobj(filters) else np.float64
+    kept = np.empty((len(blocks),) + lead + L, dtype=dtype)
+    for b, block in enumerate(blocks):
         index = (Ellipsis,) + tuple(slice(i * n, (i + 1) * n) for i, n in zip(block, L))
-        dtype = np.complex128 if np.iscomplexobj(filters) else np.float64
-        kept.append(np.ascontiguousarray(filters[index] * scale, dtype=dtype).reshape(lead + L))
+        np.multiply(filters[index], scale, out=kept[b])
     return {"k": int(k), "ndim": int(ndim), "blocks": blocks, "filters": kept}
 
 
 def slice_bank(bank: dict, start: int, stop: int) -> dict:
     """The bank of the filters ``start:stop`` of the first axis of ``bank``'s stack."""
-    if start == 0 and stop >= bank["filters"][0].shape[0]:
+    filters = bank["filters"]
+    if start == 0 and stop >= filters[0].shape[0]:
         return bank
-    return dict(bank, filters=[f[start:stop] for f in bank["filters"]])
+    if isinstance(filters, (list, tuple)):
+        return dict(bank, filters=[f[start:stop] for f in filters])
+    return dict(bank, filters=filters[:, start:stop])

@@ -50,21 +50,70 @@ class Backend:
     def asarray(self, array, dtype: str) -> Array:
         """Convert a NumPy array (a filter) to this backend's array type with ``dtype``.
 
-        ``dtype`` is one of ``"float32"``, ``"float64"``, ``"complex64"``, ``"complex128"``.
+        Parameters
+        ----------
+        array : numpy.ndarray
+            A filter (or a stack of filters), float64 or complex128, as the core builds them.
+        dtype : {"float32", "float64", "complex64", "complex128"}
+            The dtype of the result.
+
+        Returns
+        -------
+        array
+            The converted array, on the backend's device.
         """
         raise NotImplementedError
 
     # -- Fourier transforms over the last ``ndim`` axes -----------------------------------------
     def rfft(self, x: Array, ndim: int = 1) -> Array:
-        """Full complex DFT of a real array (the result is Hermitian-symmetric)."""
+        """Full complex DFT of a real array (the result is Hermitian-symmetric).
+
+        Parameters
+        ----------
+        x : array
+            Real input, float32 or float64.
+        ndim : {1, 2, 3}
+            Number of trailing axes transformed.
+
+        Returns
+        -------
+        array
+            The two-sided spectrum, of ``x``'s shape, complex64 or complex128.
+        """
         raise NotImplementedError
 
     def fft(self, x: Array, ndim: int = 1) -> Array:
-        """Full complex DFT of a complex array."""
+        """Full complex DFT of a complex array.
+
+        Parameters
+        ----------
+        x : array
+            Complex input.
+        ndim : {1, 2, 3}
+            Number of trailing axes transformed.
+
+        Returns
+        -------
+        array
+            The spectrum, of ``x``'s shape and dtype.
+        """
         raise NotImplementedError
 
     def ifft(self, x: Array, ndim: int = 1) -> Array:
-        """Inverse DFT (with the ``1/n`` factor), complex result."""
+        """Inverse DFT (with the ``1/n`` factor), complex result.
+
+        Parameters
+        ----------
+        x : array
+            A complex spectrum.
+        ndim : {1, 2, 3}
+            Number of trailing axes transformed.
+
+        Returns
+        -------
+        array
+            The signal, of ``x``'s shape and dtype.
+        """
         raise NotImplementedError
 
     def irfft(self, x: Array, ndim: int = 1) -> Array:
@@ -72,6 +121,18 @@ class Backend:
 
         The algorithms only call it on Hermitian-symmetric spectra (the DFT of a real signal times a
         real, even filter), so a backend may read only half of ``x`` (a half-size inverse real FFT).
+
+        Parameters
+        ----------
+        x : array
+            A complex, Hermitian-symmetric spectrum.
+        ndim : {1, 2, 3}
+            Number of trailing axes transformed.
+
+        Returns
+        -------
+        array
+            The real signal, of ``x``'s shape, float32 or float64.
         """
         raise NotImplementedError
 
@@ -79,7 +140,17 @@ class Backend:
     def cdgmm(self, x: Array, filters: Array) -> Array:
         """Pointwise product of complex ``x`` with real or complex ``filters``, broadcasting.
 
-        ``x`` of shape ``(..., 1, *S)`` times ``filters`` of shape ``(K, *S)`` gives ``(..., K, *S)``.
+        Parameters
+        ----------
+        x : array
+            Complex, of shape ``(..., 1, *S)``.
+        filters : array
+            Real or complex, of shape ``(K, *S)``.
+
+        Returns
+        -------
+        array
+            Complex, of shape ``(..., K, *S)``.
         """
         raise NotImplementedError
 
@@ -87,74 +158,265 @@ class Backend:
         """Elementwise modulus of a complex array, a real array of the matching precision.
 
         Differentiable backends give it the zero subgradient at 0 (no NaN gradients).
+
+        Parameters
+        ----------
+        x : array
+            Complex input.
+
+        Returns
+        -------
+        array
+            ``|x|``, real, of ``x``'s shape.
         """
         raise NotImplementedError
 
     def modulus_rotation(self, x: Array, axis: int) -> Array:
-        """``sqrt(sum(|x|**2, axis))``: the modulus of a vector of complex arrays along ``axis``."""
+        """``sqrt(sum(|x|**2, axis))``: the modulus of a vector of complex arrays along ``axis``.
+
+        Parameters
+        ----------
+        x : array
+            Complex input.
+        axis : int
+            The axis of the vector's components (summed over).
+
+        Returns
+        -------
+        array
+            Real, of ``x``'s shape without ``axis``.
+        """
         raise NotImplementedError
+
+    def modulus_rotation_paired(self, x: Array, axis: int) -> Array:
+        """``sqrt(|x_0|**2 + 2 * sum(|x_i|**2 for i >= 1))`` along ``axis``: :meth:`modulus_rotation`
+        when entry ``i >= 1`` stands for two entries of equal modulus (the orders ``+m`` and ``-m``
+        of 3-D scattering). Backends may override it with a version that reads ``x`` only once.
+
+        Parameters
+        ----------
+        x : array
+            Complex input.
+        axis : int
+            The axis of the vector's components (summed over).
+
+        Returns
+        -------
+        array
+            Real, of ``x``'s shape without ``axis``.
+        """
+        n = int(x.shape[axis])
+        return self.modulus_rotation(self.take(x, [0] + 2 * list(range(1, n)), axis), axis)
 
     def periodized_product(self, x: Array, bank: dict) -> Array:
         """The product of ``x`` with a filter stack ``psi``, then periodisation by averaging (the
         subsampling by ``k`` in space, done in the Fourier domain: each of the last ``ndim`` axes
         of length ``n`` becomes ``n // k`` long, ``y[m] = mean_i (x psi)[m + i n / k]``), for
-        ``psi`` given as the alias bank of :func:`kymatio.core._periodize.alias_bank`: the sum,
-        over the kept alias blocks, of the block of ``x`` times the pre-scaled block of ``psi``.
+        ``psi`` given as an alias bank (``kymatio.core._periodize.alias_bank``): the sum, over the
+        kept alias blocks, of the block of ``x`` times the pre-scaled block of ``psi``. Backends
+        may override it with an in-place or fused version.
 
-        ``x`` of shape ``(..., 1, *S)`` against filters of shape ``(K, *S)`` gives
-        ``(..., K, *S/k)``. Backends may override it with an in-place or fused version.
+        Parameters
+        ----------
+        x : array
+            Complex spectra, of shape ``(..., 1, *S)``.
+        bank : dict
+            The alias bank of filters of shape ``(K, *S)``: ``k`` (the subsampling), ``ndim``,
+            ``blocks`` (the alias index of each kept block along each axis) and ``filters`` (the
+            matching blocks of ``psi``, already divided by ``k**ndim``: ``filters[b]`` goes with
+            ``blocks[b]``; one array stacked along a new first axis, or a list).
+
+        Returns
+        -------
+        array
+            Complex, of shape ``(..., K, *S/k)``.
         """
         k, ndim = bank["k"], bank["ndim"]
         lengths = [int(n) // k for n in tuple(x.shape)[-ndim:]]
         out = None
-        for block, filters in zip(bank["blocks"], bank["filters"]):
+        for b, block in enumerate(bank["blocks"]):
             bounds = [(i * n, (i + 1) * n) for i, n in zip(block, lengths)]
-            term = self.cdgmm(self.crop(x, bounds) if k > 1 else x, filters)
+            term = self.cdgmm(self.crop(x, bounds) if k > 1 else x, bank["filters"][b])
             out = term if out is None else out + term
         return out
 
     # -- resampling -----------------------------------------------------------------------------
     def pad(self, x: Array, pad_widths: Sequence[tuple[int, int]], mode: str = "reflect") -> Array:
-        """Pad the last ``len(pad_widths)`` axes; ``mode`` is ``"reflect"`` (mirror without repeating
-        the edge sample, iterated when a width exceeds the axis) or ``"constant"`` (zeros)."""
+        """Pad the last ``len(pad_widths)`` axes.
+
+        Parameters
+        ----------
+        x : array
+            The input.
+        pad_widths : sequence of (int, int)
+            ``(before, after)`` for each of the last axes, in order.
+        mode : {"reflect", "constant"}
+            ``"reflect"``: mirror without repeating the edge sample, iterated when a width exceeds
+            the axis (NumPy's ``mode="reflect"``); ``"constant"``: zeros.
+
+        Returns
+        -------
+        array
+            The padded array.
+        """
         raise NotImplementedError
 
     def crop(self, x: Array, bounds: Sequence[tuple[int, int]]) -> Array:
-        """Slice the last ``len(bounds)`` axes to ``[start, stop)``."""
+        """Slice the last ``len(bounds)`` axes to ``[start, stop)``.
+
+        Parameters
+        ----------
+        x : array
+            The input.
+        bounds : sequence of (int, int)
+            ``(start, stop)`` for each of the last axes, in order.
+
+        Returns
+        -------
+        array
+            The slice.
+        """
         raise NotImplementedError
 
     # -- assembly -------------------------------------------------------------------------------
     def stack(self, arrays: Sequence[Array], axis: int) -> Array:
-        """Stack arrays of equal shape along a new axis."""
+        """Stack arrays of equal shape along a new axis.
+
+        Parameters
+        ----------
+        arrays : sequence of array
+            Arrays of equal shape.
+        axis : int
+            Position of the new axis in the result.
+
+        Returns
+        -------
+        array
+            The stack.
+        """
         raise NotImplementedError
 
     def concatenate(self, arrays: Sequence[Array], axis: int) -> Array:
-        """Concatenate arrays along an existing axis."""
+        """Concatenate arrays along an existing axis.
+
+        Parameters
+        ----------
+        arrays : sequence of array
+            Arrays whose shapes differ at most along ``axis``.
+        axis : int
+            The axis joined along.
+
+        Returns
+        -------
+        array
+            The concatenation.
+        """
         raise NotImplementedError
 
     def take(self, x: Array, indices: Sequence[int], axis: int) -> Array:
-        """Select the entries ``indices`` (a list of ints) along ``axis``."""
+        """Select the entries ``indices`` along ``axis``.
+
+        Parameters
+        ----------
+        x : array
+            The input.
+        indices : sequence of int
+            The entries kept, in order (repetitions allowed).
+        axis : int
+            The axis selected along.
+
+        Returns
+        -------
+        array
+            ``x`` with ``len(indices)`` entries along ``axis``.
+        """
         raise NotImplementedError
 
     def transpose(self, x: Array, axes: Sequence[int]) -> Array:
         """Permute the axes of ``x``: axis ``i`` of the result is axis ``axes[i]`` of ``x``.
 
         Joint time-frequency scattering uses it to bring the frequency axis last for its FFTs.
+
+        Parameters
+        ----------
+        x : array
+            The input.
+        axes : sequence of int
+            A permutation of ``range(x.ndim)``.
+
+        Returns
+        -------
+        array
+            The permuted array.
         """
         raise NotImplementedError
 
     def reshape(self, x: Array, shape: Sequence[int]) -> Array:
-        """Reshape; ``-1`` may stand for one axis (the batch axis may be dynamic)."""
+        """Reshape; ``-1`` may stand for one axis (the batch axis may be dynamic).
+
+        Parameters
+        ----------
+        x : array
+            The input.
+        shape : sequence of int
+            The new shape.
+
+        Returns
+        -------
+        array
+            ``x`` with that shape.
+        """
         raise NotImplementedError
 
     def sum(self, x: Array, axis: int | tuple[int, ...], keepdims: bool = False) -> Array:
-        """Sum along ``axis``."""
+        """Sum along ``axis``.
+
+        Parameters
+        ----------
+        x : array
+            The input.
+        axis : int or tuple of int
+            The axes summed over.
+        keepdims : bool
+            Keep the summed axes with length 1.
+
+        Returns
+        -------
+        array
+            The sums.
+        """
         raise NotImplementedError
 
     def integrals(self, x: Array, powers: Sequence[float], ndim: int) -> Array:
-        """``out[..., i] = sum(x ** powers[i])`` over the last ``ndim`` axes of a real array."""
+        """``out[..., i] = sum(x ** powers[i])`` over the last ``ndim`` axes of a real array.
+
+        Parameters
+        ----------
+        x : array
+            Real, non-negative input (moduli).
+        powers : sequence of float
+            The exponents ``p`` of the integrals ``sum(x ** p)``.
+        ndim : {1, 2, 3}
+            Number of trailing axes summed over.
+
+        Returns
+        -------
+        array
+            Of shape ``x.shape[:-ndim] + (len(powers),)``.
+        """
         raise NotImplementedError
 
     def real(self, x: Array) -> Array:
-        """Real part of a complex array."""
+        """Real part of a complex array.
+
+        Parameters
+        ----------
+        x : array
+            Complex input.
+
+        Returns
+        -------
+        array
+            The real part, of the matching real precision.
+        """
         raise NotImplementedError

@@ -1,4 +1,4 @@
-r"""The solid-harmonic filter bank of :class:`HarmonicScattering3D`, built once in NumPy float64.
+r"""The solid-harmonic filter bank of :class:`~kymatio.numpy.HarmonicScattering3D`, built once in NumPy float64.
 
 Grid. For a volume ``(M, N, O)`` each axis carries the integer coordinates
 :math:`a \in [-\lceil M/2 \rceil, -\lceil M/2 \rceil + M)`, rolled by :math:`-\lfloor M/2 \rfloor`
@@ -51,6 +51,7 @@ __all__ = [
     "gaussian_filter_bank",
     "solid_harmonic_filter_bank",
     "solid_harmonic_factors",
+    "paired_orders",
     "generate_weighted_sum_of_gaussians",
     "get_3d_angles",
     "double_factorial",
@@ -142,6 +143,16 @@ def get_3d_angles(cartesian_grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def double_factorial(i: int) -> int:
     """``i!! = i (i - 2) (i - 4) ...``, with ``i!! = 1`` for ``i <= 0``.
 
+    Parameters
+    ----------
+    i : int
+        The argument (NumPy integers are accepted).
+
+    Returns
+    -------
+    int
+        The double factorial.
+
     Examples
     --------
     >>> double_factorial(5), double_factorial(6), double_factorial(0)
@@ -232,11 +243,23 @@ def solid_harmonic_factors(M: int, N: int, O: int, J: int, L: int, sigma_0: floa
     ``G_j`` then by ``H_l``, and applies the constants ``s_{l,j}`` to the moduli (the modulus is
     positively homogeneous).
 
+    Parameters
+    ----------
+    M, N, O : int
+        Volume size.
+    J : int
+        Largest scale index, ``>= 0``.
+    L : int
+        Largest degree, ``>= 0``.
+    sigma_0 : float
+        Width of the finest wavelets, ``> 0``.
+
     Returns
     -------
     dict
         ``gaussians`` ``(J + 1, M, N, O)`` float64; ``harmonics``, entry ``l`` ``(2l + 1, M, N, O)``
-        complex128; ``scales`` ``(L + 1, J + 1)`` float64, ``s_{l,j} = (sigma_0 2**j)**l``.
+        complex128; ``scales`` ``(L + 1, J + 1)`` float64, ``s_{l,j} = (sigma_0 2**j)**l``;
+        ``paired`` the :func:`paired_orders` of the bank.
 
     Examples
     --------
@@ -250,9 +273,69 @@ def solid_harmonic_factors(M: int, N: int, O: int, J: int, L: int, sigma_0: floa
     sigmas = _scales(J, sigma_0)
     L = check_integer(L, "L", minimum=0)
     z, y, x = _axes(M, N, O, True)
-    return {"gaussians": np.stack(_separable_gaussians(z, y, x, 1.0 / sigmas)),
-            "harmonics": [_harmonic_stack(z, y, x, l, True) for l in range(L + 1)],
-            "scales": np.stack([_width_scales(sigmas, l, True) for l in range(L + 1)])}
+    gaussians = np.stack(_separable_gaussians(z, y, x, 1.0 / sigmas))
+    harmonics = [_harmonic_stack(z, y, x, l, True) for l in range(L + 1)]
+    return {"gaussians": gaussians, "harmonics": harmonics,
+            "scales": np.stack([_width_scales(sigmas, l, True) for l in range(L + 1)]),
+            "paired": paired_orders(gaussians, harmonics)}
+
+
+def paired_orders(gaussians: np.ndarray, harmonics: list, rtol: float = 1e-15) -> tuple:
+    r"""For each degree ``l`` and width ``j``: whether the orders :math:`\pm m` of the Fourier-domain
+    wavelets :math:`G_j H_{l,m}` pair up, :math:`|x * \psi_{l,-m}| = |x * \psi_{l,m}|` for every real
+    ``x``, to within ``rtol`` of the wavelets' peak.
+
+    On the grid of an even-sized axis, :math:`\omega \mapsto -\omega` is the index map
+    :math:`R: k \mapsto -k \bmod n` except at the Nyquist index :math:`n/2`, which holds
+    :math:`-\pi` and no :math:`+\pi`. Off the three Nyquist planes, :math:`Y_l^{-m} = (-1)^m
+    \overline{Y_l^m}`, the parity :math:`Y_l^m(-\omega) = (-1)^l Y_l^m(\omega)` and the factor
+    :math:`(-i)^l` give :math:`H_{l,-m} = (-1)^m \overline{H_{l,m} \circ R}`, and the Gaussian is
+    even; for a real ``x`` (a Hermitian spectrum) the two convolutions are then conjugate up to a
+    sign. On the planes the defect :math:`E_m = (-1)^m \overline{H_{l,-m} \circ R} - H_{l,m}` is of
+    the order of :math:`H` itself, so the pairing holds where the Gaussian has decayed there:
+    ``max |G_j E_m|`` over the planes at most ``rtol`` times ``max |G_j H_{l,m}|`` (for
+    ``sigma_0 = 1``: ``j >= 2``). Odd sizes have no such reflection (their grid is offset by one):
+    nothing pairs.
+
+    Parameters
+    ----------
+    gaussians : ndarray
+        The Gaussian factors ``(J + 1, M, N, O)`` of :func:`solid_harmonic_factors`.
+    harmonics : list of ndarray
+        Its harmonic factors, entry ``l`` of shape ``(2l + 1, M, N, O)``.
+    rtol : float
+        The defect allowed on the Nyquist planes, relative to the wavelets' peak.
+
+    Returns
+    -------
+    tuple
+        ``paired[l][j]``, bools; always False for ``l = 0`` (a single order).
+    """
+    shape = gaussians.shape[1:]
+    n_scales = gaussians.shape[0]
+    if any(n % 2 for n in shape):
+        return tuple((False,) * n_scales for _ in harmonics)
+    # Peaks from a subgrid of at most 32 points per axis: a lower bound, so the test errs on the
+    # side of not pairing.
+    sub = tuple(slice(None, None, max(1, n // 32)) for n in shape)
+
+    def reflect(plane):  # k -> -k mod n on both axes of a 2-D array
+        return np.roll(plane[::-1, ::-1], 1, axis=(0, 1))
+
+    paired = [(False,) * n_scales]
+    for l, stack in enumerate(harmonics[1:], start=1):
+        defects = []  # per axis: (J + 1, l) maxima of |G_j E_m| over that Nyquist plane
+        for axis, n in enumerate(shape):
+            index = (slice(None),) * axis + (n // 2,)
+            g = np.abs(gaussians[(slice(None),) + index]).reshape(n_scales, -1)
+            e = np.stack([((-1) ** m * np.conjugate(reflect(stack[(l - m,) + index]))
+                           - stack[(l + m,) + index]).ravel() for m in range(1, l + 1)])
+            defects.append((g[:, None, :] * np.abs(e)[None]).max(axis=-1))
+        defect = np.max(defects, axis=0)
+        peaks = np.array([[np.abs(gaussians[(j,) + sub] * stack[(l + m,) + sub]).max()
+                           for m in range(1, l + 1)] for j in range(n_scales)])
+        paired.append(tuple(bool(v) for v in (defect <= rtol * peaks).all(axis=1)))
+    return tuple(paired)
 
 
 def _separable_gaussians(z, y, x, widths) -> list[np.ndarray]:
@@ -309,6 +392,17 @@ def gaussian_3d(M: int, N: int, O: int, sigma: float, fourier: bool = True) -> n
 def gaussian_filter_bank(M: int, N: int, O: int, J: int, sigma_0: float,
                          fourier: bool = True) -> np.ndarray:
     """Gaussians of widths ``sigma_0 * 2**j`` for ``j = 0..J``.
+
+    Parameters
+    ----------
+    M, N, O : int
+        Volume size.
+    J : int
+        Largest scale index, ``>= 0``.
+    sigma_0 : float
+        Width of the narrowest Gaussian, ``> 0``.
+    fourier : bool
+        Fourier-domain (the default) or space-domain Gaussians, as in :func:`gaussian_3d`.
 
     Returns
     -------

@@ -90,7 +90,8 @@ class ScatteringBase3D(ScatteringBase):
         factors = solid_harmonic_factors(M, N, O, self.J, self.L, self.sigma_0)
         self._full_filters = None
         self._set_filters({"gaussians": factors["gaussians"], "harmonics": factors["harmonics"],
-                           "scales": tuple(tuple(float(s) for s in row) for row in factors["scales"])})
+                           "scales": tuple(tuple(float(s) for s in row) for row in factors["scales"]),
+                           "paired": factors["paired"]})
 
     @property
     def filters(self) -> list:

@@ -25,7 +25,14 @@ The wavelets factor as :math:`\hat\psi_{l,j,m} = s_{l,j}\, G_j\, H_{l,m}` (a Gau
 multiplied by :math:`G_j`, then by all :math:`2l + 1` factors of a degree at once (one broadcast
 product, one batched inverse FFT), and :math:`s_{l,j} > 0` scales the modulus. The reference walks
 this tree one ``(l, j, m)`` at a time; here each step covers every order ``m`` of a degree for as
-many volumes as the step budget allows (:mod:`kymatio.core._batching`).
+many volumes as the step budget allows (``kymatio.core._batching``).
+
+Half the orders. For a real input (a Hermitian spectrum) and an even-sized grid,
+:math:`x * \psi_{l,-m} = \pm\overline{x * \psi_{l,m}}` wherever the wavelet is negligible on the
+Nyquist planes (:func:`~kymatio.core.filters3d.paired_orders`: the wider Gaussians, ``j >= 2`` for
+``sigma_0 = 1``). There only the orders :math:`m = 0..l` are transformed and the sum is
+:math:`|y_0|^2 + 2 \sum_{m > 0} |y_m|^2` (:meth:`~kymatio.core.backend.Backend.modulus_rotation_paired`):
+``l + 1`` inverse FFTs instead of ``2l + 1``, with the same numbers to rounding.
 """
 from __future__ import annotations
 
@@ -37,7 +44,26 @@ __all__ = ["scattering3d", "path_keys"]
 
 
 def path_keys(J: int, max_order: int) -> list[tuple[int, ...]]:
-    """The scales ``(j1,)`` or ``(j1, j2)`` of the ``K`` rows of the output, in order."""
+    """The scales ``(j1,)`` or ``(j1, j2)`` of the ``K`` rows of the output, in order.
+
+    Parameters
+    ----------
+    J : int
+        Largest scale index.
+    max_order : {1, 2}
+        Highest order.
+
+    Returns
+    -------
+    list of tuple of int
+        ``(j1,)`` for ``j1 = 0..J``, then ``(j1, j2)`` with ``j1 < j2 <= J``.
+
+    Examples
+    --------
+    >>> from kymatio.core.scattering3d import path_keys
+    >>> path_keys(J=2, max_order=2)
+    [(0,), (1,), (2,), (0, 1), (0, 2), (1, 2)]
+    """
     keys = [(j1,) for j1 in range(J + 1)]
     if max_order >= 2:
         keys += [(j1, j2) for j1 in range(J + 1) for j2 in range(j1 + 1, J + 1)]
@@ -81,15 +107,25 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
     budget = step_budget(batch * voxels)
 
     by_degree = []
-    for harmonics, scales in zip(plan["harmonics"], plan["scales"]):
+    pairs = plan.get("paired") or tuple((False,) * n_scales for _ in plan["harmonics"])
+    for harmonics, scales, paired in zip(plan["harmonics"], plan["scales"], pairs):
         if not rotation_covariant:
             harmonics = backend.take(harmonics, [0], axis=0)  # m = -l only
+            paired = (False,) * n_scales
+
+        l = (harmonics.shape[0] - 1) // 2
+        # Orders m = 0..l only where -m pairs with m (see the module docstring).
+        half = backend.take(harmonics, list(range(l, 2 * l + 1)), axis=0) if any(paired) else None
 
         def wavelet_modulus(u_hat, j):
             """``(b, 1, ...)`` spectra -> ``(b, ...)`` moduli of the wavelets of scale ``j``."""
-            waves = backend.ifft(backend.cdgmm(backend.cdgmm(u_hat, gaussians[j]), harmonics),
-                                 ndim=3)                                     # (b, 2l+1, ...)
-            u = backend.modulus_rotation(waves, axis=1)
+            g = backend.cdgmm(u_hat, gaussians[j])
+            if paired[j]:
+                waves = backend.ifft(backend.cdgmm(g, half), ndim=3)        # (b, l+1, ...)
+                u = backend.modulus_rotation_paired(waves, axis=1)
+            else:
+                waves = backend.ifft(backend.cdgmm(g, harmonics), ndim=3)   # (b, 2l+1, ...)
+                u = backend.modulus_rotation(waves, axis=1)
             return u if scales[j] == 1.0 else u * scales[j]
 
         steps = []

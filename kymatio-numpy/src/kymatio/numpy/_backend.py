@@ -30,6 +30,35 @@ def _axes(ndim: int) -> tuple[int, ...]:
     return tuple(range(-ndim, 0))
 
 
+# periodized_product gathers the kept alias blocks of a spectrum into one array when there are at
+# least this many and each block's product is at most this many elements (larger blocks cost more
+# to gather than the calls saved: measured on the 2-D J=6 banks).
+GATHER_MIN_BLOCKS = 8
+GATHER_MAX_BLOCK = 2**12
+
+
+def _out_size(x, filters, ndim: int) -> int:
+    """Elements of the product of ``x``'s blocks with one block of a stacked bank."""
+    lead = np.broadcast_shapes(x.shape[: x.ndim - ndim], filters.shape[1: filters.ndim - ndim])
+    return int(np.prod(lead)) * int(np.prod(filters.shape[filters.ndim - ndim:]))
+
+
+def _gather_blocks(x, blocks, k: int, ndim: int):
+    """``(len(blocks), ..., *S/k)``: the alias blocks ``blocks`` of the last ``ndim`` axes of ``x``."""
+    lengths = [n // k for n in x.shape[x.ndim - ndim:]]
+    split = x.reshape(x.shape[: x.ndim - ndim] + tuple(v for n in lengths for v in (k, n)))
+    index = np.asarray(blocks, dtype=np.intp).T
+    gathered = split[(Ellipsis,) + tuple(v for d in range(ndim) for v in (index[d], slice(None)))]
+    # Two or more index arrays apart put the block axis first; a single one leaves it in place.
+    return np.moveaxis(gathered, -2, 0) if ndim == 1 else gathered
+
+
+def _block_axis_first(filters, x):
+    """A stacked bank ``(blocks, ..., *S)`` reshaped to broadcast against gathered blocks of ``x``."""
+    pad = max(0, x.ndim - (filters.ndim - 1))
+    return filters.reshape(filters.shape[:1] + (1,) * pad + filters.shape[1:])
+
+
 class NumpyBackend(Backend):
     """Backend of the NumPy frontends.
 
@@ -119,6 +148,13 @@ class NumpyBackend(Backend):
             return x * filters[0]
         lengths = [n // k for n in x.shape[-ndim:]]
 
+        if (len(blocks) >= GATHER_MIN_BLOCKS and isinstance(filters, np.ndarray)
+                and _out_size(x, filters, ndim) <= GATHER_MAX_BLOCK):
+            # Many small blocks: gather them at once, one product, one sum (three calls instead
+            # of two per block).
+            return np.add.reduce(_gather_blocks(x, blocks, k, ndim) * _block_axis_first(filters, x),
+                                 axis=0)
+
         def part(block):
             return x[(Ellipsis,) + tuple(slice(i * n, (i + 1) * n) for i, n in zip(block, lengths))]
 
@@ -134,7 +170,30 @@ class NumpyBackend(Backend):
         return np.abs(x)
 
     def modulus_rotation(self, x, axis):
-        return np.sqrt(np.sum(x.real**2 + x.imag**2, axis=axis))
+        return self._sum_squares(x, axis, 1.0)
+
+    def modulus_rotation_paired(self, x, axis):
+        return self._sum_squares(x, axis, 2.0)
+
+    @staticmethod
+    def _sum_squares(x, axis, weight):
+        """``sqrt(|x_0|**2 + weight * sum(|x_i|**2 for i >= 1))`` along ``axis``, accumulated in
+        one output-sized buffer (a third of the passes over ``x`` of squaring it whole)."""
+        axis = axis % x.ndim
+        entry = [(slice(None),) * axis + (i,) for i in range(x.shape[axis])]
+        acc = np.square(x[entry[0]].real)
+        term = np.empty_like(acc)
+        acc += np.square(x[entry[0]].imag, out=term)
+        if len(entry) > 1:
+            rest = np.square(x[entry[1]].real)
+            rest += np.square(x[entry[1]].imag, out=term)
+            for index in entry[2:]:
+                rest += np.square(x[index].real, out=term)
+                rest += np.square(x[index].imag, out=term)
+            if weight != 1.0:
+                rest *= weight
+            acc += rest
+        return np.sqrt(acc, out=acc)
 
     def pad(self, x, pad_widths, mode="reflect"):
         widths = [(0, 0)] * (x.ndim - len(pad_widths)) + [tuple(w) for w in pad_widths]
@@ -151,6 +210,10 @@ class NumpyBackend(Backend):
         return np.concatenate(arrays, axis=axis)
 
     def take(self, x, indices, axis):
+        indices = [int(i) for i in indices]
+        if indices and indices == list(range(indices[0], indices[0] + len(indices))):
+            # A range: a view, no copy.
+            return x[(slice(None),) * (axis % x.ndim) + (slice(indices[0], indices[-1] + 1),)]
         return np.take(x, np.asarray(indices, dtype=np.intp), axis=axis)
 
     def transpose(self, x, axes):
@@ -164,7 +227,16 @@ class NumpyBackend(Backend):
 
     def integrals(self, x, powers, ndim):
         flat = x.reshape(x.shape[: x.ndim - ndim] + (-1,))
-        return np.stack([np.sum(flat**p, axis=-1) for p in powers], axis=-1)
+
+        def integral(p):
+            # The common powers without a temporary power array (1, 2) or with a cheaper one (1/2).
+            if p == 1:
+                return np.sum(flat, axis=-1)
+            if p == 2:
+                return np.einsum("...i,...i->...", flat, flat)
+            return np.sum(np.sqrt(flat) if p == 0.5 else flat**p, axis=-1)
+
+        return np.stack([integral(p) for p in powers], axis=-1)
 
     def real(self, x):
         return x.real

@@ -6,6 +6,8 @@ the modulus and the integrals have a zero (not NaN) gradient where the modulus i
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -45,6 +47,44 @@ def _safe_divide(numerator: torch.Tensor, denominator: torch.Tensor) -> torch.Te
     zero subgradients of the moduli and roots at 0."""
     positive = denominator > 0
     return torch.where(positive, numerator / torch.where(positive, denominator, 1.0), 0.0)
+
+
+# periodized_product gathers the kept alias blocks of a spectrum at once when there are at least
+# this many and each block's product is at most this many elements (larger blocks cost more to
+# gather than the calls saved).
+GATHER_MIN_BLOCKS = 8
+GATHER_MAX_BLOCK = 2**12
+_BLOCK_INDEX: dict = {}
+
+
+def _out_size(x: torch.Tensor, filters: torch.Tensor, ndim: int, lengths: list) -> int:
+    """Elements of the product of one block of ``x`` with one block of a stacked bank."""
+    lead = torch.broadcast_shapes(tuple(x.shape[: x.ndim - ndim]),
+                                  tuple(filters.shape[1: filters.ndim - ndim]))
+    return int(np.prod(lead)) * int(np.prod(lengths))
+
+
+def _block_index(blocks, ndim: int, device) -> tuple:
+    """One index tensor per signal axis selecting ``blocks``, cached per bank layout and device."""
+    key = (tuple(tuple(b) for b in blocks), str(device))
+    index = _BLOCK_INDEX.get(key)
+    if index is None:
+        table = torch.tensor(key[0], dtype=torch.long).T
+        index = _BLOCK_INDEX[key] = tuple(table[d].to(device) for d in range(ndim))
+    return index
+
+
+def apply_function(function: type, *args: Any) -> torch.Tensor:
+    """``function.apply(*args)`` where autograd records it, ``function.forward(*args)`` elsewhere.
+
+    ``apply`` of a function with ``setup_context`` binds its arguments through ``inspect.signature``
+    on every call (tens of microseconds, most of a small transform's modulus) and records a graph
+    node; neither is needed under ``torch.no_grad()`` or for inputs that require no gradient.
+    """
+    if torch.is_grad_enabled() and any(isinstance(a, torch.Tensor) and a.requires_grad
+                                       for a in args):
+        return function.apply(*args)
+    return function.forward(*args)
 
 
 class _Modulus(torch.autograd.Function):
@@ -89,6 +129,33 @@ class _ModulusRotation(torch.autograd.Function):
     def backward(ctx, grad):
         z, norm = ctx.saved_tensors
         return z * _safe_divide(grad, norm).unsqueeze(ctx.axis), None
+
+
+class _ModulusRotationPaired(torch.autograd.Function):
+    """``sqrt(|z_0|**2 + 2 sum(|z_i|**2, i >= 1))`` along ``axis`` (orders ``+-m`` of 3-D
+    scattering as one entry), with the zero subgradient where it is 0. The backward is
+    ``w_i grad z_i / norm`` with ``w = (1, 2, 2, ...)``."""
+
+    @staticmethod
+    def forward(z, axis):
+        squares = z.real.square().add_(z.imag.square())
+        first = squares.narrow(axis, 0, 1).squeeze(axis)
+        rest = squares.narrow(axis, 1, squares.shape[axis] - 1).sum(dim=axis)
+        return rest.mul_(2.0).add_(first).sqrt_()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.axis = inputs[1]
+        ctx.save_for_backward(inputs[0], output)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, norm = ctx.saved_tensors
+        shape = [1] * z.ndim
+        shape[ctx.axis] = z.shape[ctx.axis]
+        weights = torch.full(shape, 2.0, dtype=norm.dtype, device=z.device)
+        weights.narrow(ctx.axis, 0, 1).fill_(1.0)
+        return z * (weights * _safe_divide(grad, norm).unsqueeze(ctx.axis)), None
 
 
 class _RootPower(torch.autograd.Function):
@@ -155,11 +222,39 @@ class TorchBackend(Backend):
     def cdgmm(self, x, filters):
         return x * filters
 
+    def periodized_product(self, x, bank):
+        k, ndim = bank["k"], bank["ndim"]
+        blocks, filters = bank["blocks"], bank["filters"]
+        if k == 1:
+            return x * filters[0]
+        lengths = [int(n) // k for n in x.shape[x.ndim - ndim:]]
+        if (len(blocks) >= GATHER_MIN_BLOCKS and isinstance(filters, torch.Tensor)
+                and _out_size(x, filters, ndim, lengths) <= GATHER_MAX_BLOCK):
+            # Many small blocks: one gather, one product, one sum instead of three calls per block.
+            split = x.reshape(tuple(x.shape[: x.ndim - ndim])
+                              + tuple(v for n in lengths for v in (k, n)))
+            index = _block_index(blocks, ndim, x.device)
+            gathered = split[(Ellipsis,) + tuple(v for i in index for v in (i, slice(None)))]
+            if ndim == 1:  # a single index array leaves the block axis in place
+                gathered = gathered.movedim(-2, 0)
+            pad = max(0, x.ndim - (filters.ndim - 1))
+            f = filters.reshape(tuple(filters.shape[:1]) + (1,) * pad + tuple(filters.shape[1:]))
+            return (gathered * f).sum(dim=0)
+        out = None
+        for b, block in enumerate(blocks):
+            part = x[(Ellipsis,) + tuple(slice(i * n, (i + 1) * n) for i, n in zip(block, lengths))]
+            # Accumulated in place: one output-sized tensor, no temporary per block.
+            out = part * filters[b] if out is None else out.addcmul_(part, filters[b])
+        return out
+
     def modulus(self, x):
-        return _Modulus.apply(x)
+        return apply_function(_Modulus, x)
 
     def modulus_rotation(self, x, axis):
-        return _ModulusRotation.apply(x, axis % x.ndim)
+        return apply_function(_ModulusRotation, x, axis % x.ndim)
+
+    def modulus_rotation_paired(self, x, axis):
+        return apply_function(_ModulusRotationPaired, x, axis % x.ndim)
 
     # -- resampling -----------------------------------------------------------------------------
     def pad(self, x, pad_widths, mode="reflect"):
@@ -217,7 +312,7 @@ class TorchBackend(Backend):
                 value = flat.square()
             elif 0 < p < 1:
                 # x is a modulus (u >= 0): u**p with the zero subgradient at u = 0.
-                value = _RootPower.apply(flat, p)
+                value = apply_function(_RootPower, flat, p)
             else:
                 value = flat**p
             sums.append(torch.sum(value, dim=-1))

@@ -52,7 +52,7 @@ import torch
 from kymatio.core._errors import BackendUnavailableError, ScatteringTypeError, ScatteringValueError
 
 from . import _skcuda_kernels as cuda
-from ._backend import TorchBackend, _Modulus
+from ._backend import TorchBackend, _Modulus, apply_function
 
 __all__ = ["CudaUnavailableError", "TorchSkcudaBackend", "periodized_product", "modulus",
            "bank_forward", "modulus_forward"]
@@ -294,7 +294,7 @@ class _PeriodizedBank(torch.autograd.Function):
 def periodized_product(x: torch.Tensor, bank: dict) -> torch.Tensor:
     """Differentiable :func:`bank_forward` of an alias bank (see
     :func:`kymatio.core._periodize.alias_bank`): ``{"k", "ndim", "blocks", "filters"}``."""
-    return _PeriodizedBank.apply(x, int(bank["k"]), int(bank["ndim"]),
+    return apply_function(_PeriodizedBank, x, int(bank["k"]), int(bank["ndim"]),
                                  tuple(tuple(b) for b in bank["blocks"]), *bank["filters"])
 
 
@@ -324,7 +324,7 @@ class _KernelModulus(_Modulus):
 
 def modulus(z: torch.Tensor) -> torch.Tensor:
     """Differentiable ``|z|`` with the zero subgradient at 0; see :func:`modulus_forward`."""
-    return _KernelModulus.apply(z)
+    return apply_function(_KernelModulus, z)
 
 
 # -- the backend -----------------------------------------------------------------------------------

@@ -1,0 +1,79 @@
+"""The torch backend's fast paths against the plain formulas they replace: the gathered alias-bank
+product, the paired 3-D modulus, and autograd functions called without autograd when no gradient
+is recorded."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import kymatio.torch._backend as tb  # noqa: E402
+from kymatio.core._periodize import alias_bank  # noqa: E402
+from kymatio.core.backend import Backend  # noqa: E402
+from kymatio.torch import HarmonicScattering3D  # noqa: E402
+
+
+class _Loop(tb.TorchBackend):
+    """The protocol's default product (crop, cdgmm and + per block)."""
+
+    periodized_product = Backend.periodized_product
+
+
+@pytest.mark.parametrize("ndim,shape,k", [(1, (256,), 32), (1, (64,), 2), (2, (48, 48), 8),
+                                          (2, (32, 64), 16), (3, (16, 16, 16), 4)])
+def test_gathered_and_in_place_products_equal_the_default(ndim, shape, k):
+    rng = np.random.default_rng(k)
+    filters = rng.standard_normal((2,) + shape) * np.exp(1j * rng.standard_normal(shape))
+    filters *= np.exp(-0.5 * (np.arange(shape[-1]) - 3) ** 2 / 4.0)  # narrow along the last axis
+    bank = alias_bank(filters, k, ndim)
+    stacked = dict(bank, filters=torch.from_numpy(bank["filters"]))
+    listed = dict(bank, filters=[torch.from_numpy(f) for f in bank["filters"]])
+    x0 = torch.from_numpy(rng.standard_normal((3, 1) + shape) * (1 + 0.5j))
+    expected = _Loop().periodized_product(x0, listed)
+    for candidate in (stacked, listed):
+        x = x0.clone().requires_grad_()
+        got = tb.backend.periodized_product(x, candidate)
+        torch.testing.assert_close(got, expected, rtol=1e-13, atol=1e-13)
+        (grad,) = torch.autograd.grad(got.abs().sum(), x)
+        x1 = x0.clone().requires_grad_()
+        (grad1,) = torch.autograd.grad(_Loop().periodized_product(x1, listed).abs().sum(), x1)
+        torch.testing.assert_close(grad, grad1, rtol=1e-12, atol=1e-12)
+
+
+def test_paired_modulus_and_its_gradient():
+    z = torch.from_numpy(np.random.default_rng(0).standard_normal((2, 3, 4, 5)) * (1 - 2j))
+    expected = torch.sqrt(z[:, 0].abs() ** 2 + 2 * (z[:, 1:].abs() ** 2).sum(dim=1))
+    torch.testing.assert_close(tb.backend.modulus_rotation_paired(z, axis=1), expected)
+    zg = z.clone().requires_grad_()
+    assert torch.autograd.gradcheck(lambda t: tb.backend.modulus_rotation_paired(t, 1), (zg,))
+    # The zero subgradient at 0: finite gradients where every entry vanishes.
+    zero = torch.zeros((2, 3, 4), dtype=torch.complex128, requires_grad=True)
+    (grad,) = torch.autograd.grad(tb.backend.modulus_rotation_paired(zero, 1).sum(), zero)
+    assert torch.isfinite(torch.view_as_real(grad)).all() and not grad.abs().any()
+
+
+def test_autograd_functions_skip_autograd_only_when_nothing_is_recorded(monkeypatch):
+    calls = []
+    original = tb._Modulus.apply
+
+    def counting(*args):
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(tb._Modulus, "apply", counting)
+    z = torch.randn(8, dtype=torch.complex64)
+    with torch.no_grad():
+        plain = tb.backend.modulus(z.clone().requires_grad_())
+    assert not calls and not plain.requires_grad
+    tracked = tb.backend.modulus(z.clone().requires_grad_())
+    assert calls and tracked.requires_grad and tracked.grad_fn is not None
+    torch.testing.assert_close(plain, tracked.detach())
+
+
+def test_3d_gradcheck_through_the_paired_orders():
+    S = HarmonicScattering3D(J=2, shape=(8, 8, 8), L=2, sigma_0=1.0).double()
+    assert any(S._filter_refs["paired"][l][2] for l in (1, 2))
+    x = torch.from_numpy(np.random.default_rng(3).standard_normal((1, 8, 8, 8))).requires_grad_()
+    assert torch.autograd.gradcheck(lambda t: S(t), (x,), eps=1e-6, atol=1e-5, rtol=1e-4,
+                                    fast_mode=True)
