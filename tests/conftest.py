@@ -52,3 +52,19 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+# Property-based tests (tests/test_properties.py): reproducible in CI (derandomize: the examples
+# depend on the test's name only), no deadline (the first call of a framework compiles), no example
+# database in the checkout. `HYPOTHESIS_PROFILE=kymatio-thorough` searches 20x longer, at random.
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # only tests/test_properties.py needs hypothesis (requirements-test.txt)
+    pass
+else:
+    _HYPOTHESIS = dict(deadline=None, database=None, print_blob=True,
+                       suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    settings.register_profile("kymatio", max_examples=100, derandomize=True, **_HYPOTHESIS)
+    settings.register_profile("kymatio-thorough", max_examples=2000, derandomize=False,
+                              **_HYPOTHESIS)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kymatio"))

@@ -333,6 +333,43 @@ def check_backend_specifics():
         assert _rel(f(tf.constant(x)).numpy(), ref) < 2e-5
 
 
+def check_inputs_and_state():
+    """tests/test_inputs.py and tests/test_state.py for the layers: an empty batch gives an empty
+    output, NaN stays in its own signal, bool input is a TypeError naming it; deep copies and
+    pickles of a layer compute the same, and calling changes no configuration."""
+    import copy
+    import pickle
+
+    from kymatio.core._errors import ScatteringTypeError
+    rng = np.random.default_rng(9)
+    for cls, args, signal in [   # small: under JAX each new transform (each copy) compiles
+            (Scattering1D, dict(J=2), (32,)), (Scattering2D, dict(J=1, L=2), (8, 8)),
+            (HarmonicScattering3D, dict(J=1, L=1), (4, 4, 4)),
+            (TimeFrequencyScattering, dict(J=2, J_fr=1, Q=1), (32,))]:
+        name = cls.__name__
+        layer = cls(**args)
+        x = rng.standard_normal((2,) + signal).astype(np.float32)
+        config = layer.get_config()
+        y = _np(layer(_tensor(x)))
+        empty = layer(_tensor(np.zeros((0,) + x.shape[1:], np.float32)))
+        assert tuple(empty.shape) == (0,) + y.shape[1:], (name, empty.shape)
+        bad = x.copy()
+        bad[1].flat[3] = np.nan
+        out = _np(layer(_tensor(bad)))
+        assert np.isnan(out[1]).any() and np.allclose(out[0], y[0], rtol=1e-6, atol=1e-7), name
+        try:
+            layer(_tensor(x != 0))
+        except ScatteringTypeError as error:
+            assert "bool" in str(error), str(error)
+        else:
+            raise AssertionError(f"{name}: bool input accepted")
+        for how, other in (("deepcopy", copy.deepcopy(layer)),
+                           ("pickle", pickle.loads(pickle.dumps(layer)))):
+            assert type(other) is cls and other.get_config() == config, (name, how)
+            assert np.array_equal(_np(other(_tensor(x))), y), (name, how)
+        assert layer.get_config() == config, name
+
+
 def check_docstring_examples():
     """The examples in the layers' docstrings (run here, under every Keras backend, rather than
     by pytest's doctest collection, whose process would import keras on its default backend)."""

@@ -28,7 +28,7 @@ CHECKS = [
     "check_same_as_numpy_float64", "check_mixed_precision", "check_compute_output_shape",
     "check_errors", "check_missing_plugin_names_pip_install", "check_config_round_trip",
     "check_save_load_keras_file", "check_fit_one_epoch", "check_backend_specifics",
-    "check_docstring_examples", "check_config_dtype_policy",
+    "check_docstring_examples", "check_config_dtype_policy", "check_inputs_and_state",
 ]
 TIMEOUT_S = 400
 

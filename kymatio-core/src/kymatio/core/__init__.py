@@ -15,12 +15,14 @@ from ._errors import (
     BackendFrontendMismatchError,
     BackendNotFoundError,
     BackendUnavailableError,
+    FixedParameterError,
     FrontendNotFoundError,
     KymatioError,
     ScatteringTypeError,
     ScatteringValueError,
 )
 from ._dispatch import HarmonicScattering3D, Scattering1D, Scattering2D, TimeFrequencyScattering
+from ._frontend import DEFAULT_MAX_FILTER_BYTES, max_filter_bytes
 from ._registry import list_backends, list_frontends
 from ._registry import refresh as refresh_plugins
 from ._version import __version__
@@ -34,6 +36,8 @@ __all__ = [
     "Scattering2D",
     "HarmonicScattering3D",
     "TimeFrequencyScattering",
+    "DEFAULT_MAX_FILTER_BYTES",
+    "max_filter_bytes",
     "KymatioError",
     "ScatteringValueError",
     "ScatteringTypeError",
@@ -42,4 +46,5 @@ __all__ = [
     "BackendUnavailableError",
     "BackendFrontendMismatchError",
     "FrontendNotFoundError",
+    "FixedParameterError",
 ]

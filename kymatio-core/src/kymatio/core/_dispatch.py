@@ -26,11 +26,14 @@ class Scattering1D(_Dispatcher):
 
     Parameters
     ----------
-    *args, **kwargs
-        The parameters of the frontend's class (``kymatio.numpy.Scattering1D`` documents them).
+    *args
+        The positional parameters of the frontend's class (:class:`kymatio.numpy.Scattering1D`
+        documents them).
     frontend : str, default "numpy"
         The frontend whose class to build, case-insensitive: ``"numpy"`` or that of any installed
-        plugin (see ``kymatio.core.list_frontends()``).
+        plugin (see :func:`kymatio.core.list_frontends`).
+    **kwargs
+        The keyword parameters of the frontend's class.
 
     Returns
     -------
@@ -60,11 +63,14 @@ class Scattering2D(_Dispatcher):
 
     Parameters
     ----------
-    *args, **kwargs
-        The parameters of the frontend's class (``kymatio.numpy.Scattering2D`` documents them).
+    *args
+        The positional parameters of the frontend's class (:class:`kymatio.numpy.Scattering2D`
+        documents them).
     frontend : str, default "numpy"
         The frontend whose class to build, case-insensitive: ``"numpy"`` or that of any installed
-        plugin (see ``kymatio.core.list_frontends()``).
+        plugin (see :func:`kymatio.core.list_frontends`).
+    **kwargs
+        The keyword parameters of the frontend's class.
 
     Returns
     -------
@@ -87,11 +93,14 @@ class HarmonicScattering3D(_Dispatcher):
 
     Parameters
     ----------
-    *args, **kwargs
-        The parameters of the frontend's class (``kymatio.numpy.HarmonicScattering3D`` documents them).
+    *args
+        The positional parameters of the frontend's class (:class:`kymatio.numpy.HarmonicScattering3D`
+        documents them).
     frontend : str, default "numpy"
         The frontend whose class to build, case-insensitive: ``"numpy"`` or that of any installed
-        plugin (see ``kymatio.core.list_frontends()``).
+        plugin (see :func:`kymatio.core.list_frontends`).
+    **kwargs
+        The keyword parameters of the frontend's class.
 
     Returns
     -------
@@ -114,11 +123,14 @@ class TimeFrequencyScattering(_Dispatcher):
 
     Parameters
     ----------
-    *args, **kwargs
-        The parameters of the frontend's class (``kymatio.numpy.TimeFrequencyScattering`` documents them).
+    *args
+        The positional parameters of the frontend's class (:class:`kymatio.numpy.TimeFrequencyScattering`
+        documents them).
     frontend : str, default "numpy"
         The frontend whose class to build, case-insensitive: ``"numpy"`` or that of any installed
-        plugin (see ``kymatio.core.list_frontends()``).
+        plugin (see :func:`kymatio.core.list_frontends`).
+    **kwargs
+        The keyword parameters of the frontend's class.
 
     Returns
     -------

@@ -11,6 +11,7 @@ __all__ = [
     "ScatteringValueError",
     "ScatteringTypeError",
     "UnsupportedParameterError",
+    "FixedParameterError",
     "BackendError",
     "BackendNotFoundError",
     "BackendUnavailableError",
@@ -39,6 +40,14 @@ class UnsupportedParameterError(ScatteringValueError, NotImplementedError):
     """A parameter asks for something that is not implemented (e.g. scattering beyond order 2).
 
     Subclasses ``NotImplementedError`` as the reference's error did.
+    """
+
+
+class FixedParameterError(KymatioError, AttributeError):
+    """A parameter that the filters are built from was assigned after construction.
+
+    Subclasses ``AttributeError``, what Python raises for a read-only attribute: construct a new
+    transform with the new value instead.
     """
 
 

@@ -10,13 +10,65 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import os
 from typing import Any
 
 import numpy as np
 
-from ._errors import ScatteringTypeError, ScatteringValueError, UnsupportedParameterError
+from ._errors import (FixedParameterError, KymatioError, ScatteringTypeError,
+                      ScatteringValueError, UnsupportedParameterError)
 
-__all__ = ["ScatteringBase"]
+__all__ = ["ScatteringBase", "DEFAULT_MAX_FILTER_BYTES", "max_filter_bytes", "check_filter_memory"]
+
+#: Default bound, in bytes, on the filters that one transform builds (4 GiB). Every constructor
+#: estimates the memory of its filter bank from its parameters, before building any filter, and
+#: refuses a configuration above the bound; the environment variable ``KYMATIO_MAX_FILTER_BYTES``
+#: (a number of bytes, such as ``8e9``, or ``inf`` for no bound) replaces it.
+DEFAULT_MAX_FILTER_BYTES = 4 * 2**30
+
+_MAX_FILTER_BYTES_VARIABLE = "KYMATIO_MAX_FILTER_BYTES"
+
+
+def max_filter_bytes() -> float:
+    """The bound on a filter bank's memory, in bytes: ``KYMATIO_MAX_FILTER_BYTES`` if set, else
+    :data:`DEFAULT_MAX_FILTER_BYTES`.
+
+    Returns
+    -------
+    int or float
+        The bound (``inf`` for none).
+
+    Raises
+    ------
+    ValueError
+        If the environment variable is set to something other than a positive number.
+    """
+    raw = os.environ.get(_MAX_FILTER_BYTES_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_MAX_FILTER_BYTES
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not value > 0:
+        raise ScatteringValueError(
+            f"The environment variable {_MAX_FILTER_BYTES_VARIABLE} must be a positive number of "
+            f"bytes (such as 8e9, or inf for no bound), got {raw!r}.")
+    return int(value) if math.isfinite(value) else value
+
+
+def check_filter_memory(estimate: float, parameters: str) -> None:
+    """Refuse a filter bank whose estimated size ``estimate`` (bytes) exceeds the bound.
+
+    ``parameters`` names the parameters that set the size (``"J=30, shape=(268435456,)"``).
+    """
+    bound = max_filter_bytes()
+    if estimate > bound:
+        raise ScatteringValueError(
+            f"The filters for {parameters} would need about {estimate / 2**30:.3g} GiB, more than "
+            f"the bound of {bound / 2**30:.3g} GiB on a filter bank (set the environment variable "
+            f"{_MAX_FILTER_BYTES_VARIABLE} to a number of bytes to change it). Use a smaller "
+            "shape, J, Q or L.")
 
 
 def check_integer(value: Any, name: str, minimum: int | None = None) -> int:
@@ -39,6 +91,17 @@ def check_choice(value: Any, name: str, choices: tuple) -> Any:
     return value
 
 
+def describe_input(x: Any) -> str:
+    """How an input of the wrong type is named in errors: its type (with its package outside the
+    builtins: ``numpy.ndarray``, ``numpy.float32``), and that it is a scalar where it is one."""
+    cls = type(x)
+    package = cls.__module__.split(".")[0]
+    name = cls.__name__ if package == "builtins" else f"{package}.{cls.__name__}"
+    if isinstance(x, (numbers.Number, np.generic)):
+        return f"{name} (a scalar, not an array of signals)"
+    return name
+
+
 def nan_padded(rows: Any, width: int) -> np.ndarray:
     """Stack sequences of up to ``width`` numbers into a float array ``(len(rows), width)``,
     padding each row with NaN (the layout of every ``meta()`` field that follows a path)."""
@@ -56,6 +119,19 @@ class ScatteringBase:
     frontend_name: str = ""
     default_backend: str = ""
     _signal_ndim: int = 1
+    #: Parameters that the filters, the padding or the backend's arrays are built from: assigning
+    #: one after construction would leave them stale, so it is refused (subclasses list theirs;
+    #: ``max_order``, ``out_type``... are read at each call and stay settable).
+    _fixed_parameters: tuple = ("backend",)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self._fixed_parameters and (
+                name in self.__dict__ or isinstance(getattr(type(self), name, None), property)):
+            cls = type(self).__name__
+            raise FixedParameterError(
+                f"{cls}.{name} cannot be changed after construction (the filters are built from "
+                f"it); got {name}={value!r}. Construct a new {cls} with {name}={value!r} instead.")
+        super().__setattr__(name, value)
 
     @property
     def max_order(self) -> int:
@@ -146,7 +222,9 @@ class ScatteringBase:
         try:
             parts = list(pool.map(self._scatter_chunk, pieces) if pool is not None and threads > 1
                          else map(self.scattering, pieces))
-        except Exception:
+        except KymatioError:
+            # An input error, raised again naming the caller's shapes. Not any error: one from the
+            # computation (out of memory...) would fail again, without chunks, on the whole batch.
             return self.scattering(x)
         return _merge_chunks(parts, shape[: len(shape) - nd], backend)
 

@@ -65,7 +65,7 @@ _KNOWN_DISTRIBUTIONS = {
 
 
 @dataclass(frozen=True)
-class BackendInfo:
+class BackendInfo:  # numpydoc ignore=PR01
     """One registered backend, as listed by ``list_backends(detail=True)``.
 
     Attributes
@@ -96,7 +96,7 @@ class BackendInfo:
 
 
 @dataclass(frozen=True)
-class FrontendInfo:
+class FrontendInfo:  # numpydoc ignore=PR01
     """One registered frontend, as listed by ``list_frontends(detail=True)``.
 
     Attributes
@@ -108,7 +108,7 @@ class FrontendInfo:
     available : bool
         Whether every module it requires is installed (checked without importing them).
     install_hint, plugin, distribution, module, requires, description
-        As in :class:`BackendInfo`.
+        As in :class:`~kymatio.core._registry.BackendInfo`.
     """
 
     name: str
@@ -514,8 +514,8 @@ def list_backends(frontend: str | None = None, detail: bool = False) -> list:
     frontend : str, optional
         Only the backends serving this frontend.
     detail : bool, default False
-        Return :class:`BackendInfo` records (frontend, availability of the framework, install hint,
-        plugin and distribution) instead of names.
+        Return :class:`~kymatio.core._registry.BackendInfo` records (frontend, availability of the
+        framework, install hint, plugin and distribution) instead of names.
 
     Returns
     -------
@@ -540,7 +540,18 @@ def list_backends(frontend: str | None = None, detail: bool = False) -> list:
 
 
 def list_frontends(detail: bool = False) -> list:
-    """The names of the installed frontends, or a :class:`FrontendInfo` record of each.
+    """The names of the installed frontends, or a record of each.
+
+    Parameters
+    ----------
+    detail : bool, default False
+        Return :class:`~kymatio.core._registry.FrontendInfo` records (default backend, transforms,
+        availability of the framework, install hint, plugin and distribution) instead of names.
+
+    Returns
+    -------
+    list of str or list of FrontendInfo
+        Sorted by name.
 
     Examples
     --------

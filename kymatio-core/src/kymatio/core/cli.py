@@ -61,6 +61,12 @@ def require(module: str) -> Any:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``kymatio`` and its subcommands.
 
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser of ``kymatio scatter``, ``kymatio info`` and ``kymatio filters``; each parsed
+        command carries the function that runs it in ``args.run``.
+
     Examples
     --------
     >>> args = build_parser().parse_args(["scatter", "a.wav", "-o", "f.npy", "--J", "8",
@@ -292,8 +298,17 @@ def _run_filters(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status.
 
-    0 on success, 1 if ``kymatio scatter`` could not scatter every input, 2 for a usage error
-    (argparse's own errors exit with 2 too).
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name, such as ``["info"]``; ``None`` reads
+        ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 1 if ``kymatio scatter`` could not scatter every input, 2 for a usage error
+        (argparse's own errors exit with 2 too).
     """
     parser = build_parser()
     args = parser.parse_args(argv)

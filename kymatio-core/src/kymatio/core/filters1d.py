@@ -37,8 +37,24 @@ __all__ = [
 def adaptive_choice_P(sigma: float, eps: float = 1e-7) -> int:
     """Number of periods ``P`` such that a Gaussian of width ``sigma`` is below ``eps`` beyond them.
 
-    Returns ``ceil(sqrt(-2 sigma**2 log(eps))) + 1``; periodising over ``p = 1-P .. P-1`` then
-    captures both tails to within ``eps``.
+    Parameters
+    ----------
+    sigma : float
+        Width (standard deviation) of the Gaussian, in cycles per sample.
+    eps : float
+        The amplitude allowed beyond ``P - 1`` periods.
+
+    Returns
+    -------
+    int
+        ``ceil(sqrt(-2 sigma**2 log(eps))) + 1``; periodising over ``p = 1-P .. P-1`` then
+        captures both tails to within ``eps``.
+
+    Examples
+    --------
+    >>> from kymatio.core.filters1d import adaptive_choice_P
+    >>> adaptive_choice_P(0.1)
+    2
     """
     return int(math.ceil(math.sqrt(-2.0 * sigma**2 * math.log(eps)))) + 1
 
@@ -79,16 +95,59 @@ def morlet_1d(N: int, xi: float | None, sigma: float) -> np.ndarray:
         filter_f = gauss_xi - kappa * gauss_0
     else:
         filter_f = gauss_0
-    return filter_f / np.sum(np.abs(np.fft.ifft(filter_f)))
+    l1_norm = np.sum(np.abs(np.fft.ifft(filter_f)))
+    # A zero-mean wavelet on a one-bin grid (N = 1) is exactly zero: keep it zero, not 0 / 0.
+    return filter_f / l1_norm if l1_norm > 0 else filter_f
 
 
 def gauss_1d(N: int, sigma: float) -> np.ndarray:
-    """DFT of the low-pass Gaussian of bandwidth ``sigma`` (``morlet_1d(N, None, sigma)``)."""
+    """DFT of the low-pass Gaussian of bandwidth ``sigma`` (``morlet_1d(N, None, sigma)``).
+
+    Parameters
+    ----------
+    N : int
+        Number of frequency bins.
+    sigma : float
+        Bandwidth (standard deviation in frequency, cycles per sample).
+
+    Returns
+    -------
+    ndarray of shape (N,)
+        The filter, real float64, of unit l1 norm in time: its value at frequency 0 is 1.
+
+    Examples
+    --------
+    >>> from kymatio.core.filters1d import gauss_1d
+    >>> phi_f = gauss_1d(256, 0.1 / 16)
+    >>> phi_f.shape, round(float(phi_f[0]), 12)
+    ((256,), 1.0)
+    """
     return morlet_1d(N, None, sigma)
 
 
 def compute_sigma_psi(xi: float, Q: float, r: float = math.sqrt(0.5)) -> float:
-    """Bandwidth of a wavelet of centre ``xi`` so that neighbours ``2**(1/Q)`` apart cross at ``r``."""
+    """Bandwidth of a wavelet of centre ``xi`` so that neighbours ``2**(1/Q)`` apart cross at ``r``.
+
+    Parameters
+    ----------
+    xi : float
+        Centre frequency, in cycles per sample.
+    Q : float
+        Wavelets per octave.
+    r : float
+        Relative amplitude at which the frequency responses of neighbouring wavelets cross.
+
+    Returns
+    -------
+    float
+        ``xi (1 - 2**(-1/Q)) / (1 + 2**(-1/Q)) / sqrt(2 log(1/r))``.
+
+    Examples
+    --------
+    >>> from kymatio.core.filters1d import compute_sigma_psi
+    >>> round(compute_sigma_psi(0.35, Q=1), 6)
+    0.140131
+    """
     factor = 1.0 / 2 ** (1.0 / Q)
     return xi * (1.0 - factor) / (1.0 + factor) / math.sqrt(2.0 * math.log(1.0 / r))
 
@@ -121,13 +180,53 @@ def compute_temporal_support(h_f: np.ndarray, criterion_amplitude: float = 1e-3)
 
 
 def get_max_dyadic_subsampling(xi: float, sigma: float, alpha: float, **unused) -> int:
-    """Largest ``j`` such that the filter is band-limited below the Nyquist of ``2**j`` subsampling."""
+    """Largest ``j`` such that the filter is band-limited below the Nyquist of ``2**j`` subsampling.
+
+    Parameters
+    ----------
+    xi : float
+        Centre frequency (its sign is ignored).
+    sigma : float
+        Bandwidth.
+    alpha : float
+        How many bandwidths above ``|xi|`` the filter is considered to end.
+    **unused
+        Other entries of the filter bank's keyword arguments, ignored.
+
+    Returns
+    -------
+    int
+        ``floor(-log2(min(|xi| + alpha sigma, 1/2))) - 1``.
+
+    Examples
+    --------
+    >>> from kymatio.core.filters1d import get_max_dyadic_subsampling
+    >>> get_max_dyadic_subsampling(0.04375, 0.017516, alpha=5.0)
+    1
+    """
     upper = min(abs(xi) + alpha * sigma, 0.5)
     return int(math.floor(-math.log2(upper))) - 1
 
 
 def compute_xi_max(Q: float) -> float:
-    """Centre frequency of the first wavelet: ``max(1 / (1 + 2**(3/Q)), 0.35)``."""
+    """Centre frequency of the first wavelet: ``max(1 / (1 + 2**(3/Q)), 0.35)``.
+
+    Parameters
+    ----------
+    Q : float
+        Wavelets per octave.
+
+    Returns
+    -------
+    float
+        The centre frequency, in cycles per sample (0.35 for ``Q <= 3``, towards 0.5 for large Q).
+
+    Examples
+    --------
+    >>> from kymatio.core.filters1d import compute_xi_max
+    >>> compute_xi_max(1), round(compute_xi_max(8), 6)
+    (0.35, 0.435381)
+    """
     return max(1.0 / (1.0 + 2 ** (3.0 / Q)), 0.35)
 
 
@@ -136,6 +235,32 @@ def anden_generator(J: int, Q: int, sigma0: float, r_psi: float, **unused) -> It
 
     Constant-Q (geometric) spacing while the bandwidth exceeds ``sigma0 / 2**J``, then ``Q - 1``
     wavelets of bandwidth ``sigma0 / 2**J`` linearly spaced towards 0.
+
+    Parameters
+    ----------
+    J : int
+        Log2 of the largest scale: the bandwidths stop at ``sigma0 / 2**J``.
+    Q : int
+        Wavelets per octave.
+    sigma0 : float
+        Bandwidth of the low-pass filter at scale 1 (0.1 in the frontends).
+    r_psi : float
+        Relative amplitude at which neighbouring wavelets cross (``sqrt(1/2)`` in the frontends).
+    **unused
+        Other entries of the filter bank's keyword arguments (``alpha``), ignored.
+
+    Yields
+    ------
+    tuple of float
+        ``(xi, sigma)``: centre frequency and bandwidth, in cycles per sample.
+
+    Examples
+    --------
+    >>> import math
+    >>> from kymatio.core.filters1d import anden_generator
+    >>> [(round(xi, 4), round(sigma, 4))
+    ...  for xi, sigma in anden_generator(J=2, Q=2, sigma0=0.1, r_psi=math.sqrt(0.5))]
+    [(0.35, 0.0721), (0.2475, 0.051), (0.175, 0.0361), (0.1237, 0.0255), (0.0619, 0.025)]
     """
     xi = compute_xi_max(Q)
     sigma = compute_sigma_psi(xi, Q, r=r_psi)
@@ -156,7 +281,32 @@ def anden_generator(J: int, Q: int, sigma0: float, r_psi: float, **unused) -> It
 
 
 def spin(filterbank_fn: Callable, filterbank_kwargs: dict) -> tuple[Callable, dict]:
-    """Wrap a generator so it yields every ``(xi, sigma)`` and then every ``(-xi, sigma)``."""
+    """Wrap a generator so it yields every ``(xi, sigma)`` and then every ``(-xi, sigma)``.
+
+    The frequential wavelets of joint time-frequency scattering come in both spins (signs of
+    ``xi``); mirrored wavelets share their bandwidth.
+
+    Parameters
+    ----------
+    filterbank_fn : callable
+        A generator function ``filterbank_fn(J, Q, **kwargs)`` such as :func:`anden_generator`.
+    filterbank_kwargs : dict
+        Its keyword arguments.
+
+    Returns
+    -------
+    tuple
+        ``(spinned_fn, filterbank_kwargs)``: the same pair layout as the frontends'
+        ``filterbank`` attribute.
+
+    Examples
+    --------
+    >>> import math
+    >>> from kymatio.core.filters1d import anden_generator, spin
+    >>> fn, kwargs = spin(anden_generator, {"sigma0": 0.1, "r_psi": math.sqrt(0.5)})
+    >>> [round(xi, 4) for xi, _ in fn(2, 1, **kwargs)]
+    [0.35, 0.175, 0.0875, -0.35, -0.175, -0.0875]
+    """
 
     def spinned(J, Q, **kwargs):
         pairs = list(filterbank_fn(J, Q, **kwargs))

@@ -1,4 +1,4 @@
-r"""The 2-D Morlet filter bank of :class:`Scattering2D`, built once in NumPy float64.
+r"""The 2-D Morlet filter bank of :class:`~kymatio.numpy.Scattering2D`, built once in NumPy float64.
 
 A Gabor filter of width :math:`\sigma`, orientation :math:`\theta`, frequency :math:`\xi` and slant
 :math:`s` is, on the integer grid :math:`(x, y)`,
@@ -176,8 +176,14 @@ def morlet_2d(M: int, N: int, sigma: float, theta: float, xi: float, slant: floa
 
     Parameters
     ----------
-    M, N, sigma, theta, xi, slant, offset
-        As in :func:`gabor_2d` (the default slant is 0.5).
+    M, N : int
+        Size of the grid, as in :func:`gabor_2d`.
+    sigma, theta, xi : float
+        Width, orientation and frequency, as in :func:`gabor_2d`.
+    slant : float
+        Ratio of the envelope's widths across and along the orientation; 0.5 by default here.
+    offset : int
+        Shift of the grid origin, as in :func:`gabor_2d`.
 
     Returns
     -------
@@ -262,7 +268,7 @@ def filter_bank(M: int, N: int, J: int, L: int = 8) -> dict:
     Parameters
     ----------
     M, N : int
-        Padded grid size (multiples of ``2**J`` in :class:`Scattering2D`).
+        Padded grid size (multiples of ``2**J`` in :class:`~kymatio.numpy.Scattering2D`).
     J : int
         Number of scales, ``>= 1``.
     L : int
@@ -280,7 +286,7 @@ def filter_bank(M: int, N: int, J: int, L: int = 8) -> dict:
           ``r = 0 .. min(j + 1, max(J - 1, 1)) - 1``.
 
         ``'levels'``, ``'j'`` and ``'theta'`` (the orientation index, not the angle) are the
-        reference's keys; ``'xi'`` and ``'sigma'`` are added for :meth:`meta`. Arrays are real
+        reference's keys; ``'xi'`` and ``'sigma'`` are added for :meth:`~kymatio.numpy.Scattering2D.meta`. Arrays are real
         float64.
 
     Examples

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from ._errors import ScatteringTypeError, ScatteringValueError, UnsupportedParameterError
-from ._frontend import ScatteringBase, check_choice, check_integer, nan_padded
-from .filters1d import anden_generator, compute_temporal_support, gauss_1d, scattering_filter_factory
+from ._frontend import ScatteringBase, check_choice, check_filter_memory, check_integer, nan_padded
+from .filters1d import (anden_generator, compute_temporal_support, gauss_1d,
+                        get_max_dyadic_subsampling, scattering_filter_factory)
 from .scattering1d import Block, assemble, build_plan, scattering1d, sort_keys
 
 __all__ = ["ScatteringBase1D", "parse_T", "compute_padding", "compute_border_indices"]
@@ -24,6 +25,37 @@ def parse_T(T: Any, J: int, N_input: int, T_alias: str = "T") -> tuple[float, An
 
     ``None`` means ``2**J``; ``'global'`` sums over the whole (padded) signal; ``0`` disables
     averaging; any number ``1 <= T <= N_input`` is a local averaging scale.
+
+    Parameters
+    ----------
+    T : None, 'global', 0 or float
+        The averaging scale as the user gave it.
+    J : int
+        Log2 of the largest wavelet scale (``2**J`` is the default scale).
+    N_input : int
+        Signal length, the largest scale allowed.
+    T_alias : str
+        The parameter's name in error messages (``"F"`` for the frequential scale of JTFS).
+
+    Returns
+    -------
+    tuple
+        ``(T_value, average)``: the scale (``2**J`` for ``None``, ``'global'`` and 0) and
+        ``'local'``, ``'global'`` or ``False``.
+
+    Raises
+    ------
+    ValueError
+        If ``T`` exceeds ``N_input``, is negative, lies strictly between 0 and 1, is not finite, or
+        is a string other than ``'global'``.
+    TypeError
+        If ``T`` is not a number, ``None`` or a string.
+
+    Examples
+    --------
+    >>> from kymatio.core.frontend1d import parse_T
+    >>> parse_T(None, 5, 1024), parse_T("global", 5, 1024), parse_T(0, 5, 1024), parse_T(256, 5, 1024)
+    ((32, 'local'), (32, 'global'), (32, False), (256, 'local'))
     """
     if T is None:
         return 2**J, "local"
@@ -51,7 +83,31 @@ def parse_T(T: Any, J: int, N_input: int, T_alias: str = "T") -> tuple[float, An
 
 
 def compute_padding(N: int, N_input: int) -> tuple[int, int]:
-    """Left and right padding that bring ``N_input`` samples to ``N`` (extra sample on the right)."""
+    """Left and right padding that bring ``N_input`` samples to ``N`` (extra sample on the right).
+
+    Parameters
+    ----------
+    N : int
+        The padded length.
+    N_input : int
+        The signal length.
+
+    Returns
+    -------
+    tuple of int
+        ``(pad_left, pad_right)``, ``pad_left = (N - N_input) // 2``.
+
+    Raises
+    ------
+    ValueError
+        If ``N < N_input``, or if a side would need at least ``N_input`` samples of reflection.
+
+    Examples
+    --------
+    >>> from kymatio.core.frontend1d import compute_padding
+    >>> compute_padding(32, 16), compute_padding(32, 17)
+    ((8, 8), (7, 8))
+    """
     if N < N_input:
         raise ScatteringValueError(
             f"Padding support should be larger than the original signal size! (got padded size {N} "
@@ -67,7 +123,26 @@ def compute_padding(N: int, N_input: int) -> tuple[int, int]:
 
 
 def compute_border_indices(log2_T: int, J: int, i0: int, i1: int) -> tuple[dict, dict]:
-    """Index range ``[ind_start[r], ind_end[r])`` of the unpadded signal at subsampling ``2**r``."""
+    """Index range ``[ind_start[r], ind_end[r])`` of the unpadded signal at subsampling ``2**r``.
+
+    Parameters
+    ----------
+    log2_T, J : int
+        The ranges are computed for ``r = 0 .. max(log2_T, J)``.
+    i0, i1 : int
+        The range of the signal in the padded signal at full resolution.
+
+    Returns
+    -------
+    tuple of dict
+        ``(ind_start, ind_end)``, each mapping ``r`` to an index: ``ind[r] = ceil(ind[r - 1] / 2)``.
+
+    Examples
+    --------
+    >>> from kymatio.core.frontend1d import compute_border_indices
+    >>> compute_border_indices(2, 2, 8, 24)
+    ({0: 8, 1: 4, 2: 2}, {0: 24, 1: 12, 2: 6})
+    """
     ind_start, ind_end = {0: i0}, {0: i1}
     for j in range(1, max(log2_T, J) + 1):
         ind_start[j] = ind_start[j - 1] // 2 + ind_start[j - 1] % 2
@@ -101,7 +176,9 @@ def parse_stride(stride: Any, average: Any, T: Any, name: str = "stride",
     """log2 of a power-of-two stride, or ``None`` if ``stride`` is ``None``."""
     if stride is None:
         return None
-    if isinstance(stride, (bool, np.bool_)) or not isinstance(stride, numbers.Integral):
+    if isinstance(stride, (bool, np.bool_)):
+        raise ScatteringTypeError(f"{name} must be an integer power of two, got the bool {stride!r}.")
+    if not isinstance(stride, numbers.Integral):
         if isinstance(stride, numbers.Real) and float(stride).is_integer():
             stride = int(stride)
         else:
@@ -114,13 +191,14 @@ def parse_stride(stride: Any, average: Any, T: Any, name: str = "stride",
     return int(stride).bit_length() - 1
 
 
-class ScatteringBase1D(ScatteringBase):
+class ScatteringBase1D(ScatteringBase):  # numpydoc ignore=PR01
     """The 1-D scattering transform, independent of the framework.
 
     See :class:`kymatio.numpy.Scattering1D` for the parameters.
     """
 
     _signal_ndim = 1
+    _fixed_parameters = ("J", "shape", "Q", "T", "stride", "oversampling", "backend")
     r_psi = math.sqrt(0.5)
     sigma0 = 0.1
     alpha = 5.0
@@ -137,6 +215,13 @@ class ScatteringBase1D(ScatteringBase):
         """Store and validate the parameters of the time scattering (shared with JTFS)."""
         self.J = check_integer(J, "J", minimum=0)
         self.shape = self._parse_shape(shape)
+        if self.J > self._log2_max_padding() + 3:
+            # Beyond this even the narrowest bank's widest wavelets (scale 2**(J-2)) cannot fit in
+            # the padded signal: refuse before computing with 2**J.
+            raise ScatteringValueError(
+                f"J={self.J} is too large for shape={self.shape}: the widest wavelets would not fit "
+                f"in the padded signal of at most 2**{self._log2_max_padding()} samples. Use a "
+                "smaller J or a longer signal.")
         self._Q = Q
         self.Q  # validates
         self._T = T
@@ -198,6 +283,7 @@ class ScatteringBase1D(ScatteringBase):
 
     @property
     def T(self):
+        """The averaging scale in samples (``2**J`` when ``T`` was ``None``, ``0`` or ``'global'``)."""
         return parse_T(self._T, self.J, self.shape[0])[0]
 
     @property
@@ -207,37 +293,65 @@ class ScatteringBase1D(ScatteringBase):
 
     @property
     def log2_T(self) -> int:
+        """``floor(log2(T))``: the subsampling the low-pass filter allows."""
         return int(math.floor(math.log2(self.T)))
 
     @property
     def log2_stride(self) -> int:
+        """The log2 of :attr:`stride`."""
         return self.log2_T if self._log2_stride is None else self._log2_stride
 
     @property
     def stride(self) -> int:
+        """Time subsampling of the output: the ``stride`` given, else ``2**log2_T``."""
         return 2**self.log2_stride
 
     @property
     def oversampling(self) -> int:
+        """Deprecated (it warns): the ``oversampling`` given; use :attr:`stride` instead."""
         warnings.warn("oversampling is deprecated and will be removed in v0.5; use stride.",
                       DeprecationWarning, stacklevel=2)
         return self._oversampling
 
     @property
     def filterbank(self):
+        """``(generator, kwargs)`` that places the wavelets: :func:`~kymatio.core.filters1d.anden_generator`
+        with ``alpha``, ``r_psi`` and ``sigma0``."""
         return (anden_generator, {"alpha": self.alpha, "r_psi": self.r_psi, "sigma0": self.sigma0})
 
     @property
     def out_type(self) -> str:
+        """Output format, ``'array'``, ``'dict'`` or ``'list'`` (settable)."""
         return self._out_type
 
     @out_type.setter
     def out_type(self, value):
         self._out_type = check_choice(value, "out_type", OUT_TYPES)
 
+    def _log2_max_padding(self) -> int:
+        """log2 of the largest padded length, ``floor(log2(3 N - 2))``, that the padding rule allows."""
+        N_input = self.shape[0]
+        return int(math.floor(math.log2(3 * N_input - 2))) if N_input > 1 else 0
+
+    def _time_filter_bytes(self) -> float:
+        """An upper estimate of the bytes of the time filters (the float64 bank and its width-first
+        plan), from the parameters alone.
+
+        A layer has at most ``Q (J + 2)`` wavelets (the Andén generator); a first-order wavelet is
+        one array of the padded length, a second-order one and the low-pass at most two (their
+        levels halve in length); the plan holds a copy of each.
+        """
+        Q1, Q2 = self.Q
+        arrays = Q1 * (self.J + 2) + 2 * Q2 * (self.J + 2) + 2
+        return 2 * 8 * 2.0 ** self._log2_max_padding() * arrays
+
+    def _memory_parameters(self) -> str:
+        return f"J={self.J}, Q={self.Q}, shape={self.shape}"
+
     # -- construction -----------------------------------------------------------------------
     def build(self):
         """Padding and unpadding indices for the signal length and the averaging scale."""
+        check_filter_memory(self._time_filter_bytes(), self._memory_parameters())
         N_input = self.shape[0]
         phi_f = gauss_1d(N_input, self.sigma0 / self.T)
         min_to_pad = 3 * compute_temporal_support(phi_f[None, :], criterion_amplitude=1e-3)
@@ -265,14 +379,20 @@ class ScatteringBase1D(ScatteringBase):
 
     def _time_plan(self) -> dict:
         """Time filter banks ``phi_f``, ``psi1_f``, ``psi2_f`` and their width-first plan."""
+        generator, kwargs = self.filterbank
+        largest = max(get_max_dyadic_subsampling(xi, sigma, **kwargs)
+                      for Q in self.Q for xi, sigma in generator(self.J, Q, **kwargs))
+        log2_N = int(math.log2(self._N_padded))
+        # The low-pass needs levels up to max(largest, log2_T) on the padded grid. Averaged at the
+        # stride, wavelets subsampled up to 2**(log2_N + 1) still have the levels they need;
+        # beyond (and, at 2**(log2_N + 2), the narrowest wavelets themselves) they do not exist.
+        if largest > log2_N + (self.average == "local") or self.log2_T > log2_N:
+            raise ScatteringValueError(
+                f"J={self.J} is too large for shape={self.shape}: the filters would be subsampled "
+                f"by up to 2**{max(largest, self.log2_T)} but the padded signal has only "
+                f"2**{log2_N} samples.")
         self.phi_f, self.psi1_f, self.psi2_f = scattering_filter_factory(
             self._N_padded, self.J, self.Q, self.T, self.filterbank, _reduction=self._reduction)
-        largest = max(psi["j"] for psi in self.psi1_f + self.psi2_f)
-        log2_N = int(math.log2(self._N_padded))
-        if self.average != "local" and largest > log2_N:
-            raise ScatteringValueError(
-                f"J={self.J} is too large for shape={self.shape}: the widest wavelets would be "
-                f"subsampled by 2**{largest} but the padded signal has only 2**{log2_N} samples.")
         if self.log2_stride > log2_N:
             raise ScatteringValueError(
                 f"stride={self.stride} exceeds the padded signal length {self._N_padded}.")
@@ -289,9 +409,31 @@ class ScatteringBase1D(ScatteringBase):
     def scattering(self, x):
         """Scattering coefficients of the signals in the last axis of ``x``.
 
-        Returns an array ``batch + (C, T_out)`` for ``out_type='array'``, a dict ``{n: coef}`` (path
-        keys in the depth-first order of the reference) for ``'dict'``, or a list of dicts
-        ``{'coef', 'j', 'n', 'order'}`` sorted by ``(order, n)`` for ``'list'``.
+        ``S(x)`` calls it (in chunks of the batch for the eager frameworks: the same numbers).
+
+        Parameters
+        ----------
+        x : array
+            Real float32 or float64 array of the frontend's framework (``numpy.ndarray``,
+            ``torch.Tensor``...) whose last axis has length ``shape[0]``; leading axes are batch
+            axes.
+
+        Returns
+        -------
+        array, dict or list
+            For ``out_type='array'``, an array ``batch + (C, T_out)`` of ``x``'s dtype, channel
+            ``c`` described by row ``c`` of :meth:`meta`. For ``'dict'``, ``{n: coef}`` with the path
+            keys ``n`` in the depth-first order of the reference (``()``, ``(0,)``, ``(0, n2)``...,
+            ``(1,)``...). For ``'list'``, dicts ``{'coef', 'j', 'n', 'order'}`` sorted by
+            ``(order, n)``. Without averaging (``T=0``) each order has its own time length.
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not a real float32/float64 array of the frontend's framework.
+        ValueError
+            If the last axis of ``x`` is not ``shape[0]`` long, or ``out_type='array'`` with
+            ``T=0``.
         """
         self._check_runtime_args()
         x, dtype = self._prepare_input(x)
@@ -344,6 +486,13 @@ class ScatteringBase1D(ScatteringBase):
         dict
             ``order`` (C,) ints; ``key`` list of path tuples ``n``; ``n``, ``xi``, ``sigma``, ``j``
             arrays (C, max_order) of the wavelets along the path, NaN-padded (order 0 is all NaN).
+
+        Examples
+        --------
+        >>> from kymatio.numpy import Scattering1D
+        >>> meta = Scattering1D(J=4, shape=256, Q=2).meta()
+        >>> meta["key"][:4], meta["order"][:4].tolist()
+        ([(), (0,), (1,), (2,)], [0, 1, 1, 1])
         """
         keys = self._keys()
         filters = (self.psi1_f, self.psi2_f)
@@ -357,6 +506,12 @@ class ScatteringBase1D(ScatteringBase):
     def output_shape(self) -> tuple[int, int]:
         """Shape ``(C, T_out)`` of one signal's coefficients in the array output, found from the
         parameters without computing them (the leading batch axes of the input come before it).
+
+        Returns
+        -------
+        tuple of int
+            ``(C, T_out)``: ``C = output_size()`` channels; ``T_out`` time samples (1 for
+            ``T='global'``).
 
         Raises
         ------
@@ -386,7 +541,25 @@ class ScatteringBase1D(ScatteringBase):
         return self.ind_end[self.log2_stride] - self.ind_start[self.log2_stride]
 
     def output_size(self, detail: bool = False):
-        """Number of channels ``C``, or the tuple of counts per order with ``detail=True``."""
+        """Number of channels ``C``, or the tuple of counts per order with ``detail=True``.
+
+        Parameters
+        ----------
+        detail : bool
+            Count the channels of each order separately.
+
+        Returns
+        -------
+        int or tuple of int
+            ``C``, or ``(1, n1)`` / ``(1, n1, n2)`` (orders 0, 1 and 2).
+
+        Examples
+        --------
+        >>> from kymatio.numpy import Scattering1D
+        >>> S = Scattering1D(J=4, shape=256, Q=2)
+        >>> S.output_size(), S.output_size(detail=True)
+        (20, (1, 9, 10))
+        """
         order = self.meta()["order"]
         if detail:
             return tuple(int(np.sum(order == o)) for o in range(self.max_order + 1))

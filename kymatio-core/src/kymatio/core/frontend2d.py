@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._errors import ScatteringTypeError, ScatteringValueError
-from ._frontend import ScatteringBase, check_choice, check_integer, nan_padded
+from ._frontend import ScatteringBase, check_choice, check_filter_memory, check_integer, nan_padded
 from .filters2d import filter_bank
 from .scattering2d import build_plan, path_keys, scattering2d
 
@@ -18,27 +18,43 @@ def compute_padding(M: int, N: int, J: int) -> tuple[int, int]:
 
     ``M_pad = 2**J * (M // 2**J + 2)``, so that after subsampling by ``2**J`` one border row and column
     on each side can be dropped and ``M // 2**J`` rows remain.
+
+    Parameters
+    ----------
+    M, N : int
+        Image height and width.
+    J : int
+        Log2 of the subsampling of the output.
+
+    Returns
+    -------
+    tuple of int
+        ``(M_pad, N_pad)``.
+
+    Examples
+    --------
+    >>> from kymatio.core.frontend2d import compute_padding
+    >>> compute_padding(32, 48, 2)
+    (40, 56)
     """
     return 2**J * (M // 2**J + 2), 2**J * (N // 2**J + 2)
 
 
-class ScatteringBase2D(ScatteringBase):
+class ScatteringBase2D(ScatteringBase):  # numpydoc ignore=PR01
     """The 2-D scattering transform, independent of the framework.
 
     See :class:`kymatio.numpy.Scattering2D` for the parameters.
     """
 
     _signal_ndim = 2
+    _fixed_parameters = ("J", "shape", "L", "backend")
 
     def __init__(self, J, shape, L=8, max_order=2, pre_pad=False, backend=None, out_type="array"):
         self.J = check_integer(J, "J", minimum=1)
         self.shape = self._parse_shape(shape)
         self.L = check_integer(L, "L", minimum=1)
         self.max_order = max_order
-        if not isinstance(pre_pad, (bool, np.bool_)):
-            raise ScatteringTypeError(
-                f"pre_pad must be True or False, got {pre_pad!r} of type {type(pre_pad).__name__}.")
-        self.pre_pad = bool(pre_pad)
+        self.pre_pad = pre_pad
         self.out_type = out_type
         self._instantiate_backend(backend)
         self.build()
@@ -63,6 +79,18 @@ class ScatteringBase2D(ScatteringBase):
         self._out_type = check_choice(value, "out_type", OUT_TYPES)
 
     @property
+    def pre_pad(self) -> bool:
+        """Whether the input is already padded to ``(M_pad, N_pad)`` (settable)."""
+        return self._pre_pad
+
+    @pre_pad.setter
+    def pre_pad(self, value):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ScatteringTypeError(
+                f"pre_pad must be True or False, got {value!r} of type {type(value).__name__}.")
+        self._pre_pad = bool(value)
+
+    @property
     def M(self) -> int:
         """Image height."""
         return self.shape[0]
@@ -76,13 +104,24 @@ class ScatteringBase2D(ScatteringBase):
     def build(self):
         """Padded size and reflect-padding widths (top, bottom), (left, right)."""
         M, N = self.shape
-        if 2**self.J > M or 2**self.J > N:
+        J_max = min(M, N).bit_length() - 1   # 2**J <= min(M, N), without computing 2**J
+        if self.J > J_max:
             raise ScatteringValueError(
                 f"The smallest dimension should be larger than 2^J: got shape={self.shape} and "
-                f"J={self.J} (2^J = {2**self.J}); use J <= {int(np.log2(min(M, N)))} for this shape.")
+                f"J={self.J}; use J <= {J_max} for this shape.")
         self._M_padded, self._N_padded = compute_padding(M, N, self.J)
+        check_filter_memory(self._filter_bytes(),
+                            f"J={self.J}, L={self.L}, shape={self.shape}")
         extra_M, extra_N = self._M_padded - M, self._N_padded - N
         self._pad_widths = ((extra_M // 2, (extra_M + 1) // 2), (extra_N // 2, (extra_N + 1) // 2))
+
+    def _filter_bytes(self) -> float:
+        """An estimate of the bytes of the filters, from the parameters alone: ``J L`` wavelets and
+        the low-pass, each with its levels (4/3 of a padded image at most), float64, held twice (the
+        bank and its width-first plan), plus the complex images of one scale while it is built."""
+        pixels = float(self._M_padded) * self._N_padded
+        bank = 8 * pixels * (self.J * self.L + 1) * 4 / 3
+        return 2 * bank + 48 * pixels * self.L
 
     def create_filters(self):
         """Build the filter bank at the padded size (NumPy float64) and its width-first plan.
@@ -114,9 +153,29 @@ class ScatteringBase2D(ScatteringBase):
     def scattering(self, x):
         """Scattering coefficients of the images in the last two axes of ``x``.
 
-        Returns an array ``batch + (C, M // 2**J, N // 2**J)`` for ``out_type='array'``, or, for
-        ``'list'``, a list of ``C`` dicts ``{'coef', 'j', 'n', 'theta'}`` (``coef`` of shape
-        ``batch + (M // 2**J, N // 2**J)``, the others tuples of length 0, 1 or 2) in channel order.
+        ``S(x)`` calls it (in chunks of the batch for the eager frameworks: the same numbers).
+
+        Parameters
+        ----------
+        x : array
+            Real float32 or float64 array of the frontend's framework whose last two axes are
+            ``shape`` (or the padded size ``(M_pad, N_pad)`` with ``pre_pad=True``); leading axes
+            are batch axes.
+
+        Returns
+        -------
+        array or list
+            For ``out_type='array'``, an array ``batch + (C, M // 2**J, N // 2**J)`` of ``x``'s
+            dtype, channel ``c`` described by row ``c`` of :meth:`meta`. For ``'list'``, ``C``
+            dicts ``{'coef', 'j', 'n', 'theta'}`` in channel order (``coef`` of shape
+            ``batch + (M // 2**J, N // 2**J)``, the others tuples of length 0, 1 or 2).
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not a real float32/float64 array of the frontend's framework.
+        ValueError
+            If the last two axes of ``x`` are not the expected size.
         """
         check_choice(self.out_type, "out_type", OUT_TYPES)
         x, dtype = self._prepare_input(x)
@@ -172,6 +231,11 @@ class ScatteringBase2D(ScatteringBase):
         """Shape ``(C, M // 2**J, N // 2**J)`` of one image's coefficients in the array output,
         found from the parameters without computing them.
 
+        Returns
+        -------
+        tuple of int
+            ``(C, M // 2**J, N // 2**J)`` with ``C = output_size()``.
+
         Raises
         ------
         ValueError
@@ -194,6 +258,22 @@ class ScatteringBase2D(ScatteringBase):
         """Number of channels ``C``, or the tuple of counts per order with ``detail=True``.
 
         ``C = 1 + L J + L**2 J (J - 1) / 2`` for ``max_order=2`` and ``1 + L J`` for ``max_order=1``.
+
+        Parameters
+        ----------
+        detail : bool
+            Count the channels of each order separately.
+
+        Returns
+        -------
+        int or tuple of int
+            ``C``, or ``(1, L J)`` / ``(1, L J, L**2 J (J - 1) / 2)``.
+
+        Examples
+        --------
+        >>> from kymatio.numpy import Scattering2D
+        >>> Scattering2D(J=3, shape=(64, 64), L=8).output_size(detail=True)
+        (1, 24, 192)
         """
         J, L = self.J, self.L
         counts = (1, L * J, L * L * J * (J - 1) // 2)[: self.max_order + 1]

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from ._errors import ScatteringTypeError, ScatteringValueError
-from ._frontend import ScatteringBase, check_choice, check_integer, nan_padded
+from ._frontend import ScatteringBase, check_choice, check_filter_memory, check_integer, nan_padded
 from .filters3d import (check_positive_real, gaussian_filter_bank, solid_harmonic_factors,
                         solid_harmonic_filter_bank)
 from .scattering3d import path_keys, scattering3d
@@ -45,13 +45,14 @@ def _check_integral_powers(value) -> tuple[float, ...]:
     return tuple(float(p) for p in values)
 
 
-class ScatteringBase3D(ScatteringBase):
+class ScatteringBase3D(ScatteringBase):  # numpydoc ignore=PR01
     """The 3-D solid-harmonic scattering transform, independent of the framework.
 
     See :class:`kymatio.numpy.HarmonicScattering3D` for the parameters.
     """
 
     _signal_ndim = 3
+    _fixed_parameters = ("J", "shape", "L", "sigma_0", "backend")
 
     def __init__(self, J, shape, L=3, sigma_0=1, max_order=2, rotation_covariant=True,
                  method="integral", points=None, integral_powers=(0.5, 1.0, 2.0), backend=None):
@@ -83,9 +84,43 @@ class ScatteringBase3D(ScatteringBase):
         return (self.max_order, _check_rotation_covariant(self.rotation_covariant),
                 _check_integral_powers(self.integral_powers))
 
+    @property
+    def out_type(self) -> str:
+        """Always ``'array'``, the only output of the 3-D transform (assigning another is refused)."""
+        return "array"
+
+    @out_type.setter
+    def out_type(self, value):
+        if not (isinstance(value, str) and value == "array"):
+            raise ScatteringValueError(
+                f"{type(self).__name__} has the array output only: out_type must be 'array', got "
+                f"{value!r}.")
+
+    def _check_scales(self) -> None:
+        """Refuse widths ``sigma_0 * 2**j`` whose wavelets cannot be computed: the moduli's scales
+        ``(sigma_0 * 2**j)**l`` must be finite in float32 (an infinite scale times a vanishing
+        Gaussian gives NaN), and so must the widest width itself (beyond, its Fourier Gaussian
+        divides 0 by 0 at the origin)."""
+        log2_width = math.log2(self.sigma_0) + self.J
+        if max(self.L, 1) * log2_width >= 128:
+            raise ScatteringValueError(
+                f"sigma_0={self.sigma_0}, J={self.J} and L={self.L} give wavelets too wide to "
+                f"compute: the widest has width sigma_0 * 2**J = 2**{log2_width:.4g}, and "
+                f"width**max(L, 1) must stay below 2**128 (the float32 range). Use a smaller "
+                "sigma_0, J or L.")
+
+    def _filter_bytes(self) -> float:
+        """The bytes of the factored filter bank: ``J + 1`` float64 Gaussians and ``(L + 1)**2``
+        complex128 harmonic factors, each a volume of the input's size."""
+        voxels = float(math.prod(self.shape))
+        return voxels * (8 * (self.J + 1.0) + 16 * (self.L + 1.0) ** 2)
+
     # -- construction -----------------------------------------------------------------------
     def build(self):
         """Build the solid harmonic filter bank, factored (NumPy float64, Fourier domain)."""
+        check_filter_memory(self._filter_bytes(),
+                            f"J={self.J}, L={self.L}, shape={self.shape}")
+        self._check_scales()
         M, N, O = self.shape
         factors = solid_harmonic_factors(M, N, O, self.J, self.L, self.sigma_0)
         self._full_filters = None
@@ -121,9 +156,26 @@ class ScatteringBase3D(ScatteringBase):
     def scattering(self, x):
         """Solid-harmonic scattering integrals of the volumes in the last three axes of ``x``.
 
-        Returns an array ``batch + (K, L + 1, P)`` of the input's float dtype, with
-        ``K = output_size()`` rows described by :meth:`meta`, one column per degree ``l`` and one
-        entry per integral power.
+        ``S(x)`` calls it (in chunks of the batch for the eager frameworks: the same numbers).
+
+        Parameters
+        ----------
+        x : array
+            Real float32 or float64 array of the frontend's framework whose last three axes are
+            ``shape``; leading axes are batch axes.
+
+        Returns
+        -------
+        array
+            ``batch + (K, L + 1, P)`` of the input's float dtype, with ``K = output_size()`` rows
+            described by :meth:`meta`, one column per degree ``l`` and one entry per integral power.
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not a real float32/float64 array of the frontend's framework.
+        ValueError
+            If the last three axes of ``x`` are not ``shape``.
         """
         max_order, rotation_covariant, powers = self._check_call_parameters()
         x, dtype = self._prepare_input(x)
@@ -172,6 +224,11 @@ class ScatteringBase3D(ScatteringBase):
         """Shape ``(K, L + 1, P)`` of one volume's coefficients, found from the parameters without
         computing them (``P = len(integral_powers)``).
 
+        Returns
+        -------
+        tuple of int
+            ``(K, L + 1, P)`` with ``K = output_size()``.
+
         Examples
         --------
         >>> from kymatio.numpy import HarmonicScattering3D
@@ -187,6 +244,23 @@ class ScatteringBase3D(ScatteringBase):
         ``K = (J + 1) + J (J + 1) / 2`` for ``max_order=2`` and ``J + 1`` for ``max_order=1``. With
         ``detail=True``, the tuple of counts per order: ``(J + 1, J (J + 1) / 2)`` or ``(J + 1,)``.
         The whole output has ``K * (L + 1) * len(integral_powers)`` values per volume.
+
+        Parameters
+        ----------
+        detail : bool
+            Count the rows of each order separately.
+
+        Returns
+        -------
+        int or tuple of int
+            ``K``, or the counts per order.
+
+        Examples
+        --------
+        >>> from kymatio.numpy import HarmonicScattering3D
+        >>> S = HarmonicScattering3D(J=2, shape=(16, 16, 16), L=2)
+        >>> S.output_size(), S.output_size(detail=True)
+        (6, (3, 3))
         """
         max_order = self.max_order
         counts = (self.J + 1, self.J * (self.J + 1) // 2)[:max_order]

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import ScatteringValueError, UnsupportedParameterError
-from ._frontend import check_choice, check_integer, nan_padded
+from ._frontend import check_choice, check_filter_memory, check_integer, nan_padded
 from .filters1d import anden_generator, scattering_filter_factory, spin
 from .frontend1d import OUT_TYPES, ScatteringBase1D, parse_stride, parse_T
 from .scattering_jtfs import build_frequency_plan, scattering_jtfs
@@ -24,7 +24,31 @@ FORMATS = ("time", "joint")
 
 
 def parse_Q_fr(Q_fr: Any) -> tuple[int]:
-    """Normalise ``Q_fr`` to a 1-tuple of an integer >= 1."""
+    """Normalise ``Q_fr`` to a 1-tuple of an integer >= 1.
+
+    Parameters
+    ----------
+    Q_fr : int or tuple of one int
+        Frequential wavelets per octave, as the user gave it.
+
+    Returns
+    -------
+    tuple of int
+        ``(Q_fr,)``.
+
+    Raises
+    ------
+    ValueError
+        If ``Q_fr < 1`` or it is not an integer.
+    NotImplementedError
+        If it is a tuple of another length (``UnsupportedParameterError``).
+
+    Examples
+    --------
+    >>> from kymatio.core.frontend_jtfs import parse_Q_fr
+    >>> parse_Q_fr(2), parse_Q_fr((1,))
+    ((2,), (1,))
+    """
     entries = Q_fr if isinstance(Q_fr, tuple) else (Q_fr,)
     for q in entries:
         if isinstance(q, numbers.Real) and not isinstance(q, (bool, np.bool_)) and q < 1:
@@ -42,18 +66,21 @@ def parse_Q_fr(Q_fr: Any) -> tuple[int]:
         f"{type(Q_fr).__name__}.")
 
 
-class TimeFrequencyScatteringBase(ScatteringBase1D):
+class TimeFrequencyScatteringBase(ScatteringBase1D):  # numpydoc ignore=PR01
     """Joint time-frequency scattering, independent of the framework.
 
     See :class:`kymatio.numpy.TimeFrequencyScattering` for the parameters.
     """
 
     oversampling_fr = 0
+    _fixed_parameters = ScatteringBase1D._fixed_parameters + ("J_fr", "Q_fr", "F", "stride_fr")
 
     def __init__(self, J, J_fr, Q, shape, T=None, stride=None, Q_fr=1, F=None, stride_fr=None,
                  out_type="array", format="time", backend=None):
         self._init_time(J, shape, Q, T, stride, 2, None, out_type)
         self.J_fr = check_integer(J_fr, "J_fr", minimum=0)
+        # The frequential grid is a multiple of 2**J_fr: refuse before computing with 2**J_fr.
+        check_filter_memory(8 * 2.0 ** min(self.J_fr, 1000), f"J_fr={self.J_fr}")
         self.Q_fr = parse_Q_fr(Q_fr)
         self.format = format
         self._F = F
@@ -97,6 +124,7 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
 
     @property
     def F(self):
+        """The frequential averaging scale, in first-order channels (``2**J_fr`` by default)."""
         return parse_T(self._F, self.J_fr, self.N_input_fr, "F")[0]
 
     @property
@@ -106,18 +134,22 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
 
     @property
     def log2_F(self) -> int:
+        """``floor(log2(F))``."""
         return int(math.floor(math.log2(self.F)))
 
     @property
     def log2_stride_fr(self) -> int:
+        """The log2 of :attr:`stride_fr`."""
         return self.log2_F if self._log2_stride_fr is None else self._log2_stride_fr
 
     @property
     def stride_fr(self) -> int:
+        """Subsampling along the first-order axis: the ``stride_fr`` given, else ``2**log2_F``."""
         return 2**self.log2_stride_fr
 
     @property
     def filterbank_fr(self):
+        """The frequential filter bank's ``(generator, kwargs)``: the Andén generator, spinned."""
         return spin(anden_generator, {"alpha": self.alpha, "r_psi": self.r_psi,
                                       "sigma0": self.sigma0})
 
@@ -135,6 +167,16 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
         # first-order index (then it failed): the next multiple of the largest subsampling.
         K = max(K_fr, self.log2_F, self.log2_stride_fr)
         self._N_padded_fr = max(-(-N_fr // 2**K), 1) * 2**K
+        check_filter_memory(self._time_filter_bytes() + self._frequency_filter_bytes(),
+                            f"{self._memory_parameters()}, J_fr={self.J_fr}, Q_fr={self.Q_fr}, "
+                            f"F={self._F!r}, stride_fr={self._stride_fr!r}")
+
+    def _frequency_filter_bytes(self) -> float:
+        """An upper estimate of the bytes of the frequential filters and their plan: the two
+        low-pass filters (at most two arrays of length ``N_fr`` each, with their levels) and the
+        ``2 Q_fr (J_fr + 2)`` spinned wavelets at most, one array each; the plan copies them."""
+        arrays = 4 + 2 * self.Q_fr[0] * (self.J_fr + 2)
+        return 2 * 8 * float(self._N_padded_fr) * arrays
 
     def create_filters(self):
         """Time filters and plan (as in 1-D), then the frequential filters and their plan."""
@@ -231,10 +273,29 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
     def scattering(self, x):
         """Joint time-frequency scattering coefficients of the signals in the last axis of ``x``.
 
-        Returns, for ``out_type='array'``, ``batch + (C, T_out)`` (``format='time'``) or
-        ``batch + (C, F_out, T_out)`` (``format='joint'``, order 0 left out); for ``'dict'``,
-        ``{key: coef}``; for ``'list'``, dicts ``{'coef', 'order', 'n', 'j', 'n_fr', 'j_fr',
-        'spin'}``. Channels, keys and list entries all come in the order of :meth:`meta`.
+        ``S(x)`` calls it (in chunks of the batch for the eager frameworks: the same numbers).
+
+        Parameters
+        ----------
+        x : array
+            Real float32 or float64 array of the frontend's framework whose last axis has length
+            ``shape[0]``; leading axes are batch axes.
+
+        Returns
+        -------
+        array, dict or list
+            For ``out_type='array'``, ``batch + (C, T_out)`` (``format='time'``) or
+            ``batch + (C, F_out, T_out)`` (``format='joint'``, order 0 left out); for ``'dict'``,
+            ``{key: coef}``; for ``'list'``, dicts ``{'coef', 'order', 'n', 'j', 'n_fr', 'j_fr',
+            'spin'}``. Channels, keys and list entries all come in the order of :meth:`meta`.
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not a real float32/float64 array of the frontend's framework.
+        ValueError
+            If the last axis of ``x`` is not ``shape[0]`` long, or the output format has no array
+            form (``T=0``, or ``F=0`` with ``format='joint'``) and ``out_type='array'``.
         """
         self._check_runtime_args()
         x, dtype = self._prepare_input(x)
@@ -348,6 +409,18 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
         wavelets (NaN where none; the first column is NaN for joint paths, which span every
         ``n1``); ``n_fr``, ``xi_fr``, ``sigma_fr``, ``j_fr``, ``spin`` ``(C,)`` of the frequential
         wavelet (NaN for order 0).
+
+        Returns
+        -------
+        dict
+            The fields above, one row per channel.
+
+        Examples
+        --------
+        >>> from kymatio.numpy import TimeFrequencyScattering
+        >>> meta = TimeFrequencyScattering(J=4, J_fr=2, Q=4, shape=256).meta()
+        >>> meta["key"][:3], meta["spin"][:6].tolist()
+        ([(), (0, 0), (4, 0)], [nan, 0.0, 0.0, 0.0, 0.0, 1.0])
         """
         paths = self._paths()
         channels = self._channels(paths)
@@ -402,6 +475,11 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
         without computing them: ``(C, T_out)`` for ``format='time'``, ``(C, F_out, T_out)`` for
         ``format='joint'`` (every joint path shares one frequential grid of ``F_out`` rows).
 
+        Returns
+        -------
+        tuple of int
+            ``(C, T_out)`` or ``(C, F_out, T_out)``.
+
         Raises
         ------
         ValueError
@@ -420,7 +498,25 @@ class TimeFrequencyScatteringBase(ScatteringBase1D):
         return (self.output_size(), self._paths()[0]["rows"], self._time_length())
 
     def output_size(self, detail: bool = False):
-        """Number of channels ``C``, or the counts per order ``(n0, n1, n2)`` with ``detail``."""
+        """Number of channels ``C``, or the counts per order ``(n0, n1, n2)`` with ``detail``.
+
+        Parameters
+        ----------
+        detail : bool
+            Count the channels of each order separately.
+
+        Returns
+        -------
+        int or tuple of int
+            ``C``, or ``(n0, n1, n2)`` (``n0 = 0`` for ``format='joint'`` with
+            ``out_type='array'``, whose array has no order 0).
+
+        Examples
+        --------
+        >>> from kymatio.numpy import TimeFrequencyScattering
+        >>> TimeFrequencyScattering(J=4, J_fr=2, Q=4, shape=256).output_size(detail=True)
+        (1, 16, 35)
+        """
         order = self.meta()["order"]
         if detail:
             return tuple(int(np.sum(order == o)) for o in range(3))

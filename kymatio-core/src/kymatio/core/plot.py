@@ -2,7 +2,7 @@
 
 Every function takes a transform object of any array frontend (``kymatio.numpy.Scattering1D``...),
 reads its filters or ``meta()``, and returns a new :class:`matplotlib.figure.Figure`. The figures
-are made without :mod:`matplotlib.pyplot`: no window opens and no global figure is kept, so they
+are made without ``matplotlib.pyplot``: no window opens and no global figure is kept, so they
 work the same in scripts, on servers and in notebooks (which display a returned figure).
 ``fig.savefig("bank.png")`` writes one to a file.
 
@@ -52,6 +52,7 @@ def filter_bank_1d(scattering: Any, *, figsize: tuple[float, float] | None = Non
     Returns
     -------
     matplotlib.figure.Figure
+        A new figure: one axes per layer (``"order 1"``, ``"order 2"``).
 
     Raises
     ------
@@ -112,6 +113,7 @@ def filter_bank_2d(scattering: Any, *, figsize: tuple[float, float] | None = Non
     Returns
     -------
     matplotlib.figure.Figure
+        A new figure: one axes per wavelet and one for ``phi``.
 
     Raises
     ------
@@ -173,6 +175,7 @@ def scattering_1d(scattering: Any, x: Any, *, sample_rate: float | None = None,
     Returns
     -------
     matplotlib.figure.Figure
+        A new figure: the signal, then the coefficients of each order.
 
     Raises
     ------
@@ -257,6 +260,7 @@ def scattering_2d(scattering: Any, image: Any, *, figsize: tuple[float, float] |
     Returns
     -------
     matplotlib.figure.Figure
+        A new figure: the image, then the coefficients of each order.
 
     Raises
     ------

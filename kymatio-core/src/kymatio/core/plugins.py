@@ -94,7 +94,7 @@ class BackendSpec:
         Name, in ``module``, of the backend: an instance, or a class instantiated with no arguments.
     requires : tuple of str, default ()
         Modules that must be installed for the backend to work (``("torch",)``); checked with
-        :func:`importlib.util.find_spec` before ``module`` is imported.
+        ``importlib.util.find_spec`` before ``module`` is imported.
     install_hint : str, default ""
         The command that installs what ``requires`` lists (``"pip install kymatio-torch"``).
     description : str, default ""
@@ -180,7 +180,7 @@ class FrontendSpec:
 
 
 
-class Register(Protocol):
+class Register(Protocol):  # numpydoc ignore=PR01
     """The ``register`` callable handed to a hook.
 
     ``kymatio_register_backends`` receives one that accepts :class:`BackendSpec`;
@@ -190,7 +190,13 @@ class Register(Protocol):
     """
 
     def __call__(self, spec: Union[BackendSpec, FrontendSpec], /) -> None:
-        """Register ``spec``; the first plugin to register a name keeps it."""
+        """Register ``spec``; the first plugin to register a name keeps it.
+
+        Parameters
+        ----------
+        spec : BackendSpec or FrontendSpec
+            The declaration, of the kind the hook registers.
+        """
 
 
 def lazy_exports(package: str, exports: dict):
@@ -201,6 +207,20 @@ def lazy_exports(package: str, exports: dict):
     so its ``__init__`` must not import the framework; it maps each public name to its submodule::
 
         __getattr__, __dir__ = lazy_exports(__name__, {"Scattering1D": "kymatio.x._scattering1d"})
+
+    Parameters
+    ----------
+    package : str
+        The package's ``__name__``; the package must be imported (it is: this runs in its
+        ``__init__``).
+    exports : dict of str to str
+        Each public name and the dotted path of the submodule that defines it.
+
+    Returns
+    -------
+    tuple of callable
+        ``(__getattr__, __dir__)``: the first imports a name's submodule on first access and caches
+        the value in the package; the second lists the package's names and the lazy ones.
     """
     namespace = sys.modules[package].__dict__
 

@@ -18,7 +18,7 @@ Without local averaging (``T=0`` or ``T='global'``) :math:`k = j` and the moduli
 coefficients. The reference walks this tree one path at a time; here the wavelets of one ``j1`` are
 applied together (one broadcast product, one batched inverse FFT), and for each of them all second-order
 wavelets that share a subsampling factor are applied together too. Chunks bound the width of every
-batched operation (:mod:`kymatio.core._batching`) so peak memory stays near a few copies of the
+batched operation (``kymatio.core._batching``) so peak memory stays near a few copies of the
 padded batch.
 """
 from __future__ import annotations
@@ -38,8 +38,14 @@ __all__ = ["Block", "TimeOps", "build_plan", "filter_level", "scattering1d", "as
 class Block:
     """Coefficients of several paths that share a time resolution.
 
-    ``coef`` has shape ``(B, len(keys), T)``; ``keys`` are the path indices ``n`` (tuples);
-    ``res`` is the log2 of the time subsampling of ``coef`` relative to the padded signal.
+    Parameters
+    ----------
+    keys : list of tuple
+        The path indices ``n`` (``()``, ``(n1,)`` or ``(n1, n2)``), one per row of ``coef``.
+    coef : array
+        The coefficients, of shape ``(B, len(keys), T)``.
+    res : int
+        The log2 of the time subsampling of ``coef`` relative to the padded signal.
     """
 
     keys: list
@@ -52,6 +58,20 @@ def filter_level(filt: dict, level: int, reduction=np.sum) -> np.ndarray:
 
     The filter factory stores the levels the reference uses; a stride above the averaging scale needs
     coarser ones, which are the same fold (``reduction`` of the ``2**level`` aliases) of level 0.
+
+    Parameters
+    ----------
+    filt : dict
+        A filter of :func:`~kymatio.core.filters1d.scattering_filter_factory` (its ``"levels"``).
+    level : int
+        The level wanted, ``>= 0``.
+    reduction : callable
+        How aliases are folded: ``np.sum`` (0.4 scaling) or ``np.mean`` (0.3).
+
+    Returns
+    -------
+    numpy.ndarray
+        The filter at that level, ``N / 2**level`` long.
     """
     levels = filt["levels"]
     if level < len(levels):
@@ -67,9 +87,30 @@ def build_plan(phi_f: dict, psi1_f: list, psi2_f: list, log2_stride: int,
     First-order wavelets are grouped by ``j1`` (they then share both their subsampling and the set of
     second-order wavelets with ``j2 > j1``); within a group, second-order wavelets are grouped by their
     subsampling ``k2``. Filters of a group are stacked into one ``(K, N)`` array, kept as the alias
-    bank of its subsampling (:func:`~kymatio.core._periodize.alias_bank`), and so is each level of
+    bank of its subsampling (``kymatio.core._periodize.alias_bank``), and so is each level of
     the low-pass (``phi[k]``, subsampled from ``2**k`` to the stride). ``reduction`` folds the
     coarser filter levels that the stored banks lack (see :func:`filter_level`).
+
+    Parameters
+    ----------
+    phi_f : dict
+        The low-pass filter of the filter factory.
+    psi1_f, psi2_f : list of dict
+        The first- and second-order wavelets of the filter factory.
+    log2_stride : int
+        The log2 of the output's time subsampling.
+    average_local : bool
+        Whether the coefficients are averaged by ``phi`` (``False`` for ``T=0`` and
+        ``T='global'``, whose moduli stay at the wavelets' own resolutions).
+    reduction : callable
+        How coarser filter levels are folded (``np.sum``).
+
+    Returns
+    -------
+    dict
+        ``log2_stride``, ``average_local``, ``phi`` (one alias bank per resolution) and
+        ``groups`` (one dict per ``j1``: ``j1``, ``k1``, ``n1``, ``psi`` and ``order2``, the
+        second-order sub-groups ``k2``, ``n2``, ``psi``).
     """
     s = log2_stride
 
@@ -100,7 +141,15 @@ def build_plan(phi_f: dict, psi1_f: list, psi2_f: list, log2_stride: int,
 
 
 class TimeOps:
-    """The operations along time shared by 1-D and joint time-frequency scattering."""
+    """The operations along time shared by 1-D and joint time-frequency scattering.
+
+    Parameters
+    ----------
+    backend : Backend
+        The backend computing.
+    plan : dict
+        The plan of :func:`build_plan`, its arrays converted to ``backend`` arrays.
+    """
 
     def __init__(self, backend: Any, plan: dict):
         self.backend = backend
@@ -109,18 +158,59 @@ class TimeOps:
         self.phi = plan["phi"]
 
     def low_pass(self, u_hat: Any, k: int) -> Any:
-        """Average a spectrum sitting at resolution ``k`` and subsample it to the stride."""
+        """Average a spectrum sitting at resolution ``k`` and subsample it to the stride.
+
+        Parameters
+        ----------
+        u_hat : array
+            Spectra ``(..., 1, N / 2**k)`` of real signals.
+        k : int
+            Their resolution (log2 of their subsampling).
+
+        Returns
+        -------
+        array
+            The real averages at the stride.
+        """
         b = self.backend
         return b.irfft(b.periodized_product(u_hat, self.phi[k]))
 
     def wavelet(self, u_hat: Any, bank: dict) -> Any:
-        """Complex wavelet coefficients of the alias bank ``bank`` (subsampled by its ``k``)."""
+        """Complex wavelet coefficients of the alias bank ``bank`` (subsampled by its ``k``).
+
+        Parameters
+        ----------
+        u_hat : array
+            Spectra ``(..., 1, N)``.
+        bank : dict
+            An alias bank of ``K`` wavelets.
+
+        Returns
+        -------
+        array
+            Complex ``(..., K, N / k)``.
+        """
         b = self.backend
         return b.ifft(b.periodized_product(u_hat, bank))
 
     def first_order(self, x_hat: Any, batch: int, N: int):
-        """Yield ``(group, n1, U1)`` for chunks of first-order wavelets of equal ``j1``:
-        ``U1`` of shape ``(B, len(n1), N / 2**k1)`` are the moduli."""
+        """Yield the first-order moduli, chunk by chunk of wavelets of equal ``j1``.
+
+        Parameters
+        ----------
+        x_hat : array
+            Spectra ``(B, 1, N)`` of the padded signals.
+        batch : int
+            ``B`` (1 when the batch axis is dynamic), which sizes the chunks.
+        N : int
+            The padded length.
+
+        Yields
+        ------
+        tuple
+            ``(group, n1, U1)``: the plan's group, the wavelet indices of the chunk, and their
+            moduli ``U1`` of shape ``(B, len(n1), N / 2**k1)``.
+        """
         budget = step_budget(batch * N)
         for group in self.plan["groups"]:
             width = step_width(budget, batch * (N >> group["k1"]))
@@ -132,8 +222,23 @@ class TimeOps:
 def scattering1d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> list[Block]:
     """Scatter padded real signals ``x`` of shape ``(B, 1, N)``; return the coefficient blocks.
 
-    ``plan`` is :func:`build_plan`'s tree with its arrays converted to ``backend`` arrays of the
-    precision of ``x``. Blocks come in computation order; :func:`assemble` sorts them.
+    Parameters
+    ----------
+    x : array
+        Reflect-padded real signals ``(B, 1, N)``.
+    backend : Backend
+        The backend computing.
+    plan : dict
+        :func:`build_plan`'s tree with its arrays converted to ``backend`` arrays of the precision
+        of ``x``.
+    max_order : {1, 2}
+        The highest order computed.
+
+    Returns
+    -------
+    list of Block
+        The coefficients, in computation order (:func:`assemble` sorts them); each block at the
+        stride (local averaging) or at its paths' resolution.
     """
     ops = TimeOps(backend, plan)
     s = plan["log2_stride"]
@@ -174,7 +279,20 @@ def sort_keys(keys: list) -> list:
 
 
 def assemble(blocks: list[Block], backend: Any) -> tuple[Any, list]:
-    """Stack blocks of equal length into ``(B, C, T)`` in ``(order, n)`` order; return it and the keys."""
+    """Stack blocks of equal length into ``(B, C, T)`` in ``(order, n)`` order; return it and the keys.
+
+    Parameters
+    ----------
+    blocks : list of Block
+        Blocks whose coefficients share their length ``T``.
+    backend : Backend
+        The backend computing.
+
+    Returns
+    -------
+    tuple
+        ``(coef, keys)``: the array ``(B, C, T)`` and its ``C`` path keys.
+    """
     keys = [key for block in blocks for key in block.keys]
     order = sort_keys(keys)
     coef = backend.concatenate([block.coef for block in blocks], axis=1)

@@ -21,7 +21,7 @@ the border row and column. Channels come in the reference's order: :math:`S_0`, 
 The reference walks this tree one path at a time. Here all ``L`` orientations of a scale :math:`j_1`
 are applied in one broadcast product and one batched inverse FFT, and, for a chunk of those, all
 ``L x L`` pairs :math:`(\theta_1, \theta_2)` of a scale pair :math:`(j_1, j_2)` likewise. Chunks along
-the orientation axes bound every batched product (:mod:`kymatio.core._batching`).
+the orientation axes bound every batched product (``kymatio.core._batching``).
 Low-pass outputs are real (the spectrum times a real, even :math:`\phi` stays Hermitian), so they use
 the backend's real inverse FFT.
 """
@@ -40,10 +40,24 @@ __all__ = ["build_plan", "path_keys", "scattering2d"]
 def build_plan(phi: dict, psi: list, J: int, L: int) -> dict:
     """Stack the filter bank of :func:`~kymatio.core.filters2d.filter_bank` for width-first use.
 
-    Returns a tree of alias banks (:func:`~kymatio.core._periodize.alias_bank`) and ints: ``phi[r]``,
-    level ``r`` of the low-pass for the subsampling from ``2**r`` to ``2**J``, and ``psi[j][r]``,
-    the ``(L, M/2**r, N/2**r)`` stack over orientations of the wavelets of scale ``j`` at level
-    ``r`` for the subsampling from ``2**r`` to ``2**j``.
+    Parameters
+    ----------
+    phi : dict
+        The low-pass filter of the bank (its ``"levels"``).
+    psi : list of dict
+        The wavelets of the bank, entry ``n = j L + theta``.
+    J : int
+        Number of scales.
+    L : int
+        Number of orientations.
+
+    Returns
+    -------
+    dict
+        A tree of alias banks (``kymatio.core._periodize.alias_bank``) and ints: ``phi[r]``,
+        level ``r`` of the low-pass for the subsampling from ``2**r`` to ``2**J``, and
+        ``psi[j][r]``, the ``(L, M/2**r, N/2**r)`` stack over orientations of the wavelets of scale
+        ``j`` at level ``r`` for the subsampling from ``2**r`` to ``2**j``.
     """
     by_scale = []
     for j in range(J):
@@ -56,7 +70,26 @@ def build_plan(phi: dict, psi: list, J: int, L: int) -> dict:
 
 
 def path_keys(J: int, L: int, max_order: int) -> list[tuple[tuple, tuple, tuple]]:
-    """``(n, j, theta)`` tuples of every output channel, in the channel order of the output."""
+    """``(n, j, theta)`` tuples of every output channel, in the channel order of the output.
+
+    Parameters
+    ----------
+    J, L : int
+        Number of scales and of orientations.
+    max_order : {1, 2}
+        Highest order.
+
+    Returns
+    -------
+    list of tuple
+        ``(n, j, theta)`` per channel: tuples of length 0, 1 or 2 each, ``n = j L + theta``.
+
+    Examples
+    --------
+    >>> from kymatio.core.scattering2d import path_keys
+    >>> path_keys(J=2, L=2, max_order=2)[:3]
+    [((), (), ()), ((0,), (0,), (0,)), ((1,), (0,), (1,))]
+    """
     keys = [((), (), ())]
     keys += [((j1 * L + t1,), (j1,), (t1,)) for j1 in range(J) for t1 in range(L)]
     if max_order >= 2:

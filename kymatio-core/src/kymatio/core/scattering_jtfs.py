@@ -40,9 +40,17 @@ __all__ = ["FrequencyBlock", "build_frequency_plan", "scattering_jtfs"]
 class FrequencyBlock:
     """Coefficients of the joint paths ``(n2, n_fr)`` for ``n2`` in ``n2`` and ``n_fr`` in ``n_fr``.
 
-    ``coef`` has shape ``(B, len(n2), len(n_fr), F, T)``: ``F`` rows along the first-order index
-    (not yet unpadded), ``T`` samples at time resolution ``2**res``. ``n2`` is ``[None]`` for the
-    first-order joint paths.
+    Parameters
+    ----------
+    n2 : list
+        The second-order time wavelets of the block; ``[None]`` for the first-order joint paths.
+    n_fr : list of int
+        The frequential wavelets of the block.
+    coef : array
+        Of shape ``(B, len(n2), len(n_fr), F, T)``: ``F`` rows along the first-order index (not
+        yet unpadded), ``T`` samples at time resolution ``2**res``.
+    res : int
+        The log2 of the time subsampling of ``coef``.
     """
 
     n2: list
@@ -60,6 +68,24 @@ def build_frequency_plan(phi_F: dict, filters_fr: list, log2_stride_fr: int, ave
     spin-0 filter is its own group: it is never averaged by ``phi_F`` again, except to bring it to a
     common grid). Each group stacks its level-0 filters into ``(K, 1, N_fr)`` (the middle axis
     broadcasts over time).
+
+    Parameters
+    ----------
+    phi_F : dict
+        The frequential low-pass of width ``F``.
+    filters_fr : list of dict
+        ``[phi_J] + psis``.
+    log2_stride_fr : int
+        The log2 of the subsampling along the first-order axis.
+    average_fr : {'local', 'global', False}
+        The frequential averaging.
+    reduction : callable
+        How coarser filter levels are folded (``np.sum``).
+
+    Returns
+    -------
+    dict
+        The groups of frequential filters (as alias banks) and the averaging banks of ``phi_F``.
     """
     s_fr = log2_stride_fr
     local = average_fr == "local"
@@ -126,12 +152,27 @@ def scattering_jtfs(x: Any, backend: Any, plan: dict, average: Any, spin0_to_gri
                     N_fr: int) -> tuple[Any, int, list]:
     """Joint time-frequency scattering of padded real signals ``x`` of shape ``(B, 1, N)``.
 
-    ``plan`` is ``{"time": build_plan(...), "freq": build_frequency_plan(...)}`` converted to
-    backend arrays; ``average`` is the time averaging (``'local'``, ``'global'`` or ``False``);
-    ``spin0_to_grid`` also averages the spin-0 paths by ``phi_F`` (to stack them with the others).
+    Parameters
+    ----------
+    x : array
+        Reflect-padded real signals ``(B, 1, N)``.
+    backend : Backend
+        The backend computing.
+    plan : dict
+        ``{"time": build_plan(...), "freq": build_frequency_plan(...)}`` converted to backend
+        arrays of the precision of ``x``.
+    average : {'local', 'global', False}
+        The time averaging.
+    spin0_to_grid : bool
+        Also average the spin-0 paths by ``phi_F`` (to stack them with the others).
+    N_fr : int
+        The padded length of the first-order (frequential) axis.
 
-    Returns ``(order0, res0, blocks)``: the zeroth order ``(B, 1, T)`` at time resolution ``res0``
-    and the :class:`FrequencyBlock` list (first-order joint paths, then second-order ones).
+    Returns
+    -------
+    tuple
+        ``(order0, res0, blocks)``: the zeroth order ``(B, 1, T)`` at time resolution ``res0``
+        and the :class:`FrequencyBlock` list (first-order joint paths, then second-order ones).
     """
     tplan, fplan = plan["time"], plan["freq"]
     ops = TimeOps(backend, tplan)

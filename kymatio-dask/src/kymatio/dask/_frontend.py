@@ -18,7 +18,7 @@ import numpy as np
 
 import kymatio.core
 from kymatio.core._errors import ScatteringTypeError, ScatteringValueError
-from kymatio.core._frontend import ScatteringBase
+from kymatio.core._frontend import ScatteringBase, describe_input
 from kymatio.core._registry import frontend_class, frontend_serving
 from kymatio.core.frontend1d import ScatteringBase1D
 from kymatio.core.frontend2d import ScatteringBase2D
@@ -49,16 +49,18 @@ class DaskScattering:
 
     Parameters
     ----------
-    *args, **parameters
-        The parameters of the computing frontend's class (``J``, ``shape``, ``Q``...; see
-        :class:`kymatio.numpy.Scattering1D` and the others). ``out_type``, if given, must be
-        ``'array'``.
+    *args
+        The positional parameters of the computing frontend's class (``J``, ``shape``...; see
+        :class:`kymatio.numpy.Scattering1D` and the others).
     frontend : str, optional
         The frontend that computes each chunk: ``"numpy"``, ``"torch"``, ``"tensorflow"``, ``"jax"``
         or any installed array frontend. Default: the frontend of ``backend``, else ``"numpy"``.
     backend : str, optional
         A backend of that frontend, by name (the graph carries names, and each worker resolves its
         own backend object).
+    **parameters
+        The keyword parameters of the computing frontend's class. ``out_type``, if given, must
+        be ``'array'``.
 
     Raises
     ------
@@ -135,15 +137,38 @@ class DaskScattering:
         return tuple(self.transform.shape)
 
     def output_shape(self) -> tuple[int, ...]:
-        """The shape of one signal's coefficients (the trailing axes of the output)."""
+        """The shape of one signal's coefficients (the trailing axes of the output).
+
+        Returns
+        -------
+        tuple of int
+            The computing frontend's ``output_shape()``, known without computing anything.
+        """
         return self._output_shape
 
     def output_size(self, detail: bool = False):
-        """As the computing frontend's ``output_size``: the number of channels."""
+        """As the computing frontend's ``output_size``: the number of channels.
+
+        Parameters
+        ----------
+        detail : bool
+            Count the channels of each order separately.
+
+        Returns
+        -------
+        int or tuple of int
+            The number of channels, or the counts per order.
+        """
         return self.transform.output_size(detail=detail)
 
     def meta(self) -> dict:
-        """As the computing frontend's ``meta()``: row ``c`` describes channel ``c``."""
+        """As the computing frontend's ``meta()``: row ``c`` describes channel ``c``.
+
+        Returns
+        -------
+        dict
+            The computing frontend's description of the output channels.
+        """
         return self.transform.meta()
 
     def __repr__(self) -> str:
@@ -176,6 +201,18 @@ class DaskScattering:
 
     # -- the transform --------------------------------------------------------------------------
     def __call__(self, x: dask.array.Array) -> dask.array.Array:
+        """The lazy scattering coefficients of ``x``: see :meth:`scattering`.
+
+        Parameters
+        ----------
+        x : dask.array.Array
+            Real float32 or float64 signals, ending with the signal axes.
+
+        Returns
+        -------
+        dask.array.Array
+            As :meth:`scattering` returns it.
+        """
         return self.scattering(x)
 
     def scattering(self, x: dask.array.Array) -> dask.array.Array:
@@ -206,7 +243,7 @@ class DaskScattering:
 
         if not isinstance(x, da.Array):
             raise ScatteringTypeError(
-                f"kymatio.dask transforms take a dask.array.Array, got {type(x).__name__}. Wrap "
+                f"kymatio.dask transforms take a dask.array.Array, got {describe_input(x)}. Wrap "
                 "an array with dask.array.from_array(x, chunks=...), chunked along the batch axes "
                 "(or scatter a NumPy array with kymatio.numpy directly).")
         dtype = np.dtype(x.dtype)

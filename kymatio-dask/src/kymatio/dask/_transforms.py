@@ -11,8 +11,8 @@ class Scattering1D(DaskScattering):
 
     Parameters
     ----------
-    J, shape, Q, T, stride, max_order, oversampling
-        As for :class:`kymatio.numpy.Scattering1D` (positional or by keyword).
+    J, shape, Q, T, stride, max_order, oversampling : see :class:`kymatio.numpy.Scattering1D`
+        The transform's parameters, positional or by keyword.
     frontend : str, optional
         The frontend that computes each chunk (default: that of ``backend``, else ``"numpy"``).
     backend : str, optional
@@ -40,9 +40,9 @@ class Scattering2D(DaskScattering):
 
     Parameters
     ----------
-    J, shape, L, max_order, pre_pad
-        As for :class:`kymatio.numpy.Scattering2D`.
-    frontend, backend
+    J, shape, L, max_order, pre_pad : see :class:`kymatio.numpy.Scattering2D`
+        The transform's parameters, positional or by keyword.
+    frontend, backend : str, optional
         As for :class:`kymatio.dask.Scattering1D`.
 
     Examples
@@ -62,9 +62,9 @@ class HarmonicScattering3D(DaskScattering):
 
     Parameters
     ----------
-    J, shape, L, sigma_0, max_order, rotation_covariant, method, points, integral_powers
-        As for :class:`kymatio.numpy.HarmonicScattering3D`.
-    frontend, backend
+    J, shape, L, sigma_0, max_order, rotation_covariant, method, points, integral_powers : see :class:`kymatio.numpy.HarmonicScattering3D`
+        The transform's parameters, positional or by keyword.
+    frontend, backend : str, optional
         As for :class:`kymatio.dask.Scattering1D`.
 
     Examples
@@ -84,9 +84,9 @@ class TimeFrequencyScattering(DaskScattering):
 
     Parameters
     ----------
-    J, J_fr, Q, shape, T, stride, Q_fr, F, stride_fr, format
-        As for :class:`kymatio.numpy.TimeFrequencyScattering` (``out_type`` is ``'array'``).
-    frontend, backend
+    J, J_fr, Q, shape, T, stride, Q_fr, F, stride_fr, format : see :class:`kymatio.numpy.TimeFrequencyScattering`
+        The transform's parameters, positional or by keyword (``out_type`` is ``'array'``).
+    frontend, backend : str, optional
         As for :class:`kymatio.dask.Scattering1D`.
 
     Examples

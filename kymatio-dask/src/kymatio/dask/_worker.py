@@ -160,6 +160,11 @@ def cache_info() -> dict:
     process and recipe, so on a worker it grows with the number of distinct transforms, not with
     the number of chunks); ``cached`` and ``tokens`` describe the cache now. On a cluster,
     ``client.run(kymatio.dask.cache_info)`` returns it for every worker.
+
+    Returns
+    -------
+    dict
+        ``builds`` (int), ``cached`` (int) and ``tokens`` (list of str, the cached recipes).
     """
     with _lock:
         return {"builds": _builds, "cached": len(_transforms), "tokens": list(_transforms)}

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kymatio.core._errors import ScatteringTypeError
+from kymatio.core._frontend import describe_input
 
 __all__ = ["JaxFrontend"]
 
@@ -66,11 +67,22 @@ class JaxFrontend:
         elif not isinstance(x, jax.Array):  # tracers are jax.Array too
             raise ScatteringTypeError(
                 f"The input should be a jax.Array (or a numpy.ndarray) of float32 or float64, got "
-                f"{type(x).__name__}. Convert it with jax.numpy.asarray(x) first.")
+                f"{describe_input(x)}. Convert it with jax.numpy.asarray(x) first.")
         return x, _check_dtype(x.dtype, "jax.Array")
 
     def __call__(self, x: Any) -> Any:
-        """The scattering transform of ``x``, compiled: see :meth:`scattering`."""
+        """The scattering transform of ``x``, compiled: see :meth:`scattering`.
+
+        Parameters
+        ----------
+        x : jax.Array or numpy.ndarray
+            Real float32/float64 signals (or a tracer).
+
+        Returns
+        -------
+        jax.Array, dict or list
+            As :meth:`scattering` returns them, computed under ``jax.jit``.
+        """
         x, dtype = self._prepare_input(x)  # type errors here, before JAX converts or traces x
         call = self.__dict__.get("_compiled_call")
         if call is None:

@@ -112,10 +112,29 @@ class _ScatteringLayer(keras.layers.Layer):
 
     # -- keras.layers.Layer -------------------------------------------------------------------
     def build(self, input_shape: Any) -> None:
+        """Build the inner transform (and its filters) for inputs of ``input_shape``.
+
+        Parameters
+        ----------
+        input_shape : tuple
+            The input's shape; its last axes (of known size) are the signal.
+        """
         self._inner_for(input_shape)
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
+        """The output's shape, from the parameters alone (nothing is computed).
+
+        Parameters
+        ----------
+        input_shape : tuple
+            The input's shape; leading axes (``None`` allowed) pass through.
+
+        Returns
+        -------
+        tuple
+            The leading axes, then the inner transform's ``output_shape()``.
+        """
         input_shape = tuple(input_shape)
         inner = self._inner_for(input_shape)
         lead = input_shape[: len(input_shape) - self._signal_ndim]
@@ -123,6 +142,18 @@ class _ScatteringLayer(keras.layers.Layer):
         return tuple(lead) + tuple(inner.output_shape())
 
     def call(self, x: Any) -> Any:
+        """The scattering coefficients of ``x``, in the layer's compute dtype.
+
+        Parameters
+        ----------
+        x : tensor
+            A tensor of the active Keras backend; float16/bfloat16 input is computed in float32.
+
+        Returns
+        -------
+        tensor
+            The array output of the inner transform.
+        """
         inner = self._inner_for(tuple(x.shape))
         dtype = self.compute_dtype
         work = dtype if dtype in _COMPUTE_DTYPES else "float32"   # float16/bfloat16 policies
@@ -141,6 +172,13 @@ class _ScatteringLayer(keras.layers.Layer):
         return y if work == dtype else keras.ops.cast(y, dtype)
 
     def get_config(self) -> dict:
+        """The layer's configuration: Keras' own entries and every parameter of the transform.
+
+        Returns
+        -------
+        dict
+            JSON-ready (tuples as lists); ``from_config`` rebuilds the layer from it.
+        """
         config = super().get_config()
         config.update({name: _json_ready(self._params[name]) for name in self._param_names})
         return config
@@ -199,9 +237,9 @@ class Scattering1D(_ScatteringLayer):
 
     Parameters
     ----------
-    J, Q, T, stride, max_order, oversampling
-        As for :class:`kymatio.numpy.Scattering1D` (``shape`` comes from the input; the output is
-        always the array ``(..., C, T_out)``).
+    J, Q, T, stride, max_order, oversampling : see :class:`kymatio.numpy.Scattering1D`
+        The transform's parameters (``shape`` comes from the input; the output is always the
+        array ``(..., C, T_out)``).
     **kwargs
         Arguments of ``keras.layers.Layer`` (``name``, ``dtype``...).
 
@@ -235,9 +273,9 @@ class Scattering2D(_ScatteringLayer):
 
     Parameters
     ----------
-    J, L, max_order, pre_pad
-        As for :class:`kymatio.numpy.Scattering2D`. With ``pre_pad=True`` the input's last two axes
-        are the padded size ``2**J * (M // 2**J + 2)``, from which the layer infers ``M``.
+    J, L, max_order, pre_pad : see :class:`kymatio.numpy.Scattering2D`
+        The transform's parameters. With ``pre_pad=True`` the input's last two axes are the padded
+        size ``2**J * (M // 2**J + 2)``, from which the layer infers ``M``.
     **kwargs
         Arguments of ``keras.layers.Layer``.
 
@@ -281,8 +319,8 @@ class HarmonicScattering3D(_ScatteringLayer):
 
     Parameters
     ----------
-    J, L, sigma_0, max_order, rotation_covariant, method, points, integral_powers
-        As for :class:`kymatio.numpy.HarmonicScattering3D`; the output is ``(..., K, L + 1, P)``.
+    J, L, sigma_0, max_order, rotation_covariant, method, points, integral_powers : see :class:`kymatio.numpy.HarmonicScattering3D`
+        The transform's parameters; the output is ``(..., K, L + 1, P)``.
     **kwargs
         Arguments of ``keras.layers.Layer``.
 
@@ -318,9 +356,9 @@ class TimeFrequencyScattering(_ScatteringLayer):
 
     Parameters
     ----------
-    J, J_fr, Q, T, stride, Q_fr, F, stride_fr, format
-        As for :class:`kymatio.numpy.TimeFrequencyScattering`; the output is the array
-        ``(..., C, T_out)`` (``format='time'``) or ``(..., C, F_out, T_out)`` (``'joint'``).
+    J, J_fr, Q, T, stride, Q_fr, F, stride_fr, format : see :class:`kymatio.numpy.TimeFrequencyScattering`
+        The transform's parameters; the output is the array ``(..., C, T_out)``
+        (``format='time'``) or ``(..., C, F_out, T_out)`` (``'joint'``).
     **kwargs
         Arguments of ``keras.layers.Layer``.
 

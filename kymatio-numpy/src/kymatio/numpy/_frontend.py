@@ -15,6 +15,7 @@ import threading
 import numpy as np
 
 from kymatio.core._errors import ScatteringTypeError
+from kymatio.core._frontend import describe_input
 
 __all__ = ["NumpyFrontend"]
 
@@ -48,7 +49,8 @@ class NumpyFrontend:
     def _prepare_input(self, x):
         if not isinstance(x, np.ndarray):
             raise ScatteringTypeError(
-                f"The input should be a numpy.ndarray of float32 or float64, got {type(x).__name__}."
+                f"The input should be a numpy.ndarray of float32 or float64, got "
+                f"{describe_input(x)}. Convert it with np.asarray(x, dtype=np.float32) first."
             )
         if x.dtype.name not in _ACCEPTED:
             kind = "complex" if np.iscomplexobj(x) else x.dtype.name
@@ -59,6 +61,18 @@ class NumpyFrontend:
         return x, x.dtype.name
 
     def __call__(self, x):
+        """The scattering transform of ``x`` (see :meth:`scattering`), the batch spread over threads.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Real float32/float64 signals.
+
+        Returns
+        -------
+        numpy.ndarray, dict or list
+            As :meth:`scattering` returns them.
+        """
         if not isinstance(x, np.ndarray) or x.dtype.name not in _ACCEPTED:
             return self.scattering(x)  # which raises the TypeError
         threads = self._split_threads(x)

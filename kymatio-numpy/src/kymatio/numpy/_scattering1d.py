@@ -41,7 +41,10 @@ class Scattering1D(NumpyFrontend, ScatteringBase1D):
     Raises
     ------
     ValueError
-        For parameters out of range (``Q < 1``, ``T > N``, a stride that is not a power of two...).
+        For parameters out of range (``Q < 1``, ``T > N``, a stride that is not a power of two,
+        ``J`` too large for the padded signal...), or for a filter bank above the memory bound
+        (``kymatio.core.DEFAULT_MAX_FILTER_BYTES``, 4 GiB, or the environment variable
+        ``KYMATIO_MAX_FILTER_BYTES``), estimated before any filter is built.
     TypeError
         At call time, for input that is not a real float32/float64 ``numpy.ndarray``.
 

@@ -47,8 +47,11 @@ class Scattering2D(NumpyFrontend, ScatteringBase2D):
     ------
     ValueError
         For ``2**J`` larger than the image, ``J < 1``, ``L < 1``, ``max_order`` not 1 or 2, a bad
-        ``out_type`` or ``shape``; at call time, for input whose last axes are not ``shape`` (or
-        ``(M_pad, N_pad)`` with ``pre_pad``). These errors are also ``RuntimeError``, as in Kymatio.
+        ``out_type`` or ``shape``, or a filter bank above the memory bound
+        (``kymatio.core.DEFAULT_MAX_FILTER_BYTES``, 4 GiB, or the environment variable
+        ``KYMATIO_MAX_FILTER_BYTES``), estimated before any filter is built; at call time, for input
+        whose last axes are not ``shape`` (or ``(M_pad, N_pad)`` with ``pre_pad``). These errors are
+        also ``RuntimeError``, as in Kymatio.
     TypeError
         For non-integer ``J``/``L``, non-boolean ``pre_pad``; at call time, for input that is not a
         real float32/float64 ``numpy.ndarray``.

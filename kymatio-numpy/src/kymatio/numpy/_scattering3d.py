@@ -53,8 +53,11 @@ class HarmonicScattering3D(NumpyFrontend, ScatteringBase3D):
     ------
     ValueError
         For ``J < 0``, ``L < 0``, ``sigma_0 <= 0``, ``max_order`` not 1 or 2, ``method`` other than
-        ``'integral'``, an empty or non-finite ``integral_powers``, a bad ``shape``; at call time, for
-        input whose last three axes are not ``shape`` or with an empty batch. These errors are also
+        ``'integral'``, an empty or non-finite ``integral_powers``, a bad ``shape``, wavelets too wide
+        (``(sigma_0 * 2**J)**max(L, 1) >= 2**128``), or a filter bank above the memory bound
+        (``kymatio.core.DEFAULT_MAX_FILTER_BYTES``, 4 GiB, or the environment variable
+        ``KYMATIO_MAX_FILTER_BYTES``), estimated before any filter is built; at call time, for input
+        whose last three axes are not ``shape`` or with an empty batch. These errors are also
         ``RuntimeError``, as in Kymatio.
     TypeError
         For non-integer ``J``/``L``/``max_order``, non-boolean ``rotation_covariant``, non-real

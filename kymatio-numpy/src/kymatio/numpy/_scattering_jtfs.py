@@ -45,6 +45,17 @@ class TimeFrequencyScattering(NumpyFrontend, TimeFrequencyScatteringBase):
     backend : str or backend object, optional
         ``"numpy"`` (default) or any backend serving the NumPy frontend.
 
+    Raises
+    ------
+    ValueError
+        For parameters out of range (as in :class:`Scattering1D`, and ``Q_fr < 1``, ``F`` above
+        ``(J + 1) * Q1``, a ``stride_fr`` that is not a power of two...), or for a filter bank above
+        the memory bound (``kymatio.core.DEFAULT_MAX_FILTER_BYTES``, 4 GiB, or the environment
+        variable ``KYMATIO_MAX_FILTER_BYTES``), estimated before any filter is built.
+    TypeError
+        For parameters of the wrong type; at call time, for input that is not a real
+        float32/float64 ``numpy.ndarray``.
+
     Examples
     --------
     >>> import numpy as np

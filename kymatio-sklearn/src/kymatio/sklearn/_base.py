@@ -89,6 +89,7 @@ class ScatteringTransformer(TransformerMixin, BaseEstimator):
         self.scattering_ = scattering
         self.input_shape_ = input_shape
         self.output_shape_ = tuple(scattering.output_shape())
+        self._fit_parameters = self._built_parameters()
         return self
 
     def transform(self, X):
@@ -115,6 +116,7 @@ class ScatteringTransformer(TransformerMixin, BaseEstimator):
         """
         X = self._validate(X, reset=False)
         if hasattr(self, "scattering_"):
+            self._check_parameters_unchanged()
             scattering, input_shape = self.scattering_, self.input_shape_
         else:
             scattering, input_shape = self._build(X.shape[1])
@@ -148,6 +150,7 @@ class ScatteringTransformer(TransformerMixin, BaseEstimator):
         """
         self._check_input_features(input_features)
         if hasattr(self, "scattering_"):
+            self._check_parameters_unchanged()
             scattering, output_shape = self.scattering_, self.output_shape_
         else:
             n_features = None if input_features is None else len(input_features)
@@ -177,6 +180,23 @@ class ScatteringTransformer(TransformerMixin, BaseEstimator):
             # warning for a DataFrame); the signal shape is checked when the transform is built.
             return check_array(X, estimator=self, **options)
         return validate_data(self, X, reset=reset, **options)
+
+    def _built_parameters(self) -> dict:
+        """The parameters that the fitted transform is built from (all but ``n_jobs``)."""
+        return {k: v for k, v in self.get_params(deep=False).items() if k != "n_jobs"}
+
+    def _check_parameters_unchanged(self) -> None:
+        """Refuse to use ``scattering_`` once ``set_params`` (or an assignment) changed a parameter
+        it was built from: its filters, shapes and names would be those of the old parameters."""
+        fitted = getattr(self, "_fit_parameters", None)
+        if fitted is None:
+            return
+        changed = [f"{k}={v!r} (fitted with {fitted.get(k)!r})"
+                   for k, v in self._built_parameters().items() if not _same(v, fitted.get(k))]
+        if changed:
+            raise NotFittedError(
+                f"The parameters of this {type(self).__name__} changed since fit: "
+                f"{', '.join(changed)}. Call fit again to build the transform for them.")
 
     def _frontend_parameters(self) -> dict:
         return {k: v for k, v in self.get_params(deep=False).items() if k not in _OWN_PARAMETERS}
@@ -263,6 +283,16 @@ class ScatteringTransformer(TransformerMixin, BaseEstimator):
     def _axis_labels(self, scattering, sizes: tuple[int, ...]) -> list[list[str]]:
         """Labels of the positions along each remaining axis of one sample's output."""
         raise NotImplementedError
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two parameter values are the same (``==`` where it gives one truth value)."""
+    if a is b:
+        return True
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):   # arrays compare elementwise
+        return False
 
 
 def _path_name(key: tuple, field: str) -> str:

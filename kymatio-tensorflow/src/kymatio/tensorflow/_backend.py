@@ -21,7 +21,6 @@ _DTYPES = {
     "complex64": tf.complex64,
     "complex128": tf.complex128,
 }
-_COMPLEX = {tf.float32: tf.complex64, tf.float64: tf.complex128}
 # tf.signal transforms the innermost 1, 2 or 3 axes.
 _FFT = {1: tf.signal.fft, 2: tf.signal.fft2d, 3: tf.signal.fft3d}
 _IFFT = {1: tf.signal.ifft, 2: tf.signal.ifft2d, 3: tf.signal.ifft3d}
@@ -132,7 +131,9 @@ class TensorFlowBackend(Backend):
     def rfft(self, x, ndim=1):
         # A full complex FFT of the cast input: measured faster in TensorFlow than tf.signal.rfft
         # followed by rebuilding the Hermitian half (a reverse, a conjugate and a concatenation).
-        return _FFT[ndim](tf.cast(x, _COMPLEX[x.dtype]))
+        # tf.complex, not tf.cast: the gradient of a cast to complex casts the complex gradient
+        # back, which TensorFlow logs as discarding an imaginary part at every backward pass.
+        return _FFT[ndim](tf.complex(x, tf.zeros_like(x)))
 
     def fft(self, x, ndim=1):
         return _FFT[ndim](x)

@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from kymatio.core._errors import KymatioError, ScatteringTypeError, ScatteringValueError
+from kymatio.core._frontend import describe_input
 
 __all__ = ["TensorFlowFrontend"]
 
@@ -117,7 +118,7 @@ class TensorFlowFrontend:
         else:
             raise ScatteringTypeError(
                 f"The input should be a tf.Tensor (or a numpy.ndarray) of float32 or float64, got "
-                f"{type(x).__name__}. Convert it with tf.constant(x, dtype=tf.float32) first.")
+                f"{describe_input(x)}. Convert it with tf.constant(x, dtype=tf.float32) first.")
         expected = self._expected_signal_shape()
         if x.shape.rank is None:
             spec = ", ".join(["None"] + [str(n) for n in expected])
@@ -156,5 +157,20 @@ class TensorFlowFrontend:
     @tf.autograph.experimental.do_not_convert
     @tf.Module.with_name_scope
     def __call__(self, x: Any) -> Any:
-        """The scattering transform of ``x``: see :meth:`scattering`."""
-        return self.scattering(x)
+        """The scattering transform of ``x``: see :meth:`scattering`. Eagerly, a large batch is
+        computed in chunks, as in NumPy and torch (traced by ``tf.function``, as one graph).
+
+        Parameters
+        ----------
+        x : tf.Tensor, tf.Variable or numpy.ndarray
+            Real float32/float64 signals (other types and dtypes are a ``TypeError``).
+
+        Returns
+        -------
+        tf.Tensor, dict or list
+            As :meth:`scattering` returns them.
+        """
+        if not tf.executing_eagerly():
+            return self.scattering(x)
+        x, _ = self._prepare_input(x)  # type errors before the batch is cut
+        return self._chunked_call(x)

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from kymatio.core._errors import ScatteringTypeError
+from kymatio.core._frontend import describe_input
 
 __all__ = ["TorchFrontend"]
 
@@ -132,8 +133,14 @@ class TorchFrontend:
         cls = type(self).__name__
         if not isinstance(x, torch.Tensor):
             raise ScatteringTypeError(
-                f"The input should be a torch.Tensor of float32 or float64, got {type(x).__name__}."
-                f" Convert it with torch.as_tensor(x) first.")
+                f"The input should be a torch.Tensor of float32 or float64, got "
+                f"{describe_input(x)}. Convert it with torch.as_tensor(x) first.")
+        if x.is_nested or x.layout != torch.strided:
+            layout = "nested" if x.is_nested else str(x.layout)
+            raise ScatteringTypeError(
+                f"The input should be a dense (torch.strided) tensor, got a {layout} tensor of "
+                f"shape {tuple(x.shape) if not x.is_nested else '(nested)'}. Convert it with "
+                f"x.to_dense() (or torch.nested.to_padded_tensor) first.")
         dtype = _ACCEPTED.get(x.dtype)
         if dtype is None:
             kind = "complex" if x.is_complex() else str(x.dtype)
@@ -158,10 +165,29 @@ class TorchFrontend:
     # -- torch.nn.Module ------------------------------------------------------------------------
     def forward(self, x: torch.Tensor) -> Any:
         """The scattering transform of ``x``: see :meth:`scattering`. A large batch is computed in
-        chunks (eagerly; under ``torch.compile`` as one graph)."""
+        chunks (eagerly; under ``torch.compile`` as one graph).
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Real float32/float64 signals, of the dtype and on the device of the module's filters.
+
+        Returns
+        -------
+        torch.Tensor, dict or list
+            As :meth:`scattering` returns them.
+        """
         if torch.compiler.is_compiling():
             return self.scattering(x)
+        self._prepare_input(x)  # type, layout, dtype and device errors before the batch is cut
         return self._chunked_call(x)
 
     def extra_repr(self) -> str:
+        """The parameters shown in ``repr(S)``, after the class name.
+
+        Returns
+        -------
+        str
+            ``"J=..., shape=..."``.
+        """
         return f"J={self.J}, shape={self.shape}"
