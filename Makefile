@@ -12,7 +12,7 @@ ALL_BACKENDS := numpy,torch,sklearn,tensorflow,jax,keras,dask
 KYMATIO_TEST_BACKENDS ?= $(ALL_BACKENDS)
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test venv bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ demo: $(VENV)/.installed-demo
 test: venv
 	KYMATIO_TEST_BACKENDS=$(KYMATIO_TEST_BACKENDS) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The documentation site (docs/conf.py): Sphinx with warnings as errors and nitpicky references, the
+# API reference from the docstrings, and the gallery of examples/gallery, executed during the build.
+$(VENV)/.installed-docs: $(VENV)/.installed requirements-docs.txt
+	$(BIN)/python -m pip install -q -r requirements-docs.txt
+	touch $@
+
+docs: venv $(VENV)/.installed-docs
+	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
+
 # Side by side with kymatio 0.3.0 (its own venv, benchmarks/.venv-ref, made on first use): ratios.
 # BENCH_ARGS: e.g. --cases 1d-J8-Q8-4096 --impls numpy --json out.json (benchmarks/run.py --help).
 BENCH_ARGS ?=
@@ -47,4 +56,4 @@ bench: venv
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) docs/_build docs/auto_examples docs/api/generated docs/sg_execution_times.rst
