@@ -5,6 +5,7 @@ present; a listed framework that cannot be imported fails the run instead of ski
 """
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 from pathlib import Path
@@ -52,6 +53,21 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(scope="session")
+def frontend_module():
+    """``frontend_module(name)`` -> ``kymatio.<name>``: required (an ImportError fails the test) when
+    ``KYMATIO_TEST_BACKENDS`` lists ``name``, skipped otherwise."""
+
+    def load(name: str):
+        if name in requested_backends():
+            importlib.import_module(name)
+            return importlib.import_module(f"kymatio.{name}")
+        pytest.importorskip(name)
+        return pytest.importorskip(f"kymatio.{name}")
+
+    return load
 
 
 # Property-based tests (tests/test_properties.py): reproducible in CI (derandomize: the examples

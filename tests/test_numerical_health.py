@@ -20,10 +20,8 @@ integrals average them over every voxel.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import math
-import os
 import warnings
 
 import numpy as np
@@ -55,17 +53,6 @@ CONFIGS_JAX = {
 
 def _class_name(config: str) -> str:
     return config.split("-")[0]
-
-
-def _framework(name: str):
-    """``kymatio.<name>``: required if ``KYMATIO_TEST_BACKENDS`` lists ``name`` (conftest.py fails
-    the run when it is missing), skipped otherwise."""
-    requested = [b.strip() for b in os.environ.get("KYMATIO_TEST_BACKENDS", "numpy").split(",")]
-    if name in requested:
-        importlib.import_module(name)
-        return importlib.import_module(f"kymatio.{name}")
-    pytest.importorskip(name)
-    return pytest.importorskip(f"kymatio.{name}")
 
 
 def _build(frontend, config: str):
@@ -171,9 +158,8 @@ def _run(framework: str, S, x: np.ndarray):
     return _to_numpy(S(jnp.asarray(x)))
 
 
-def _transforms(framework: str, config: str):
+def _transforms(frontend, framework: str, config: str):
     """A transform for float32 input and one for float64 input (torch: a ``.double()`` copy)."""
-    frontend = kymatio.numpy if framework == "numpy" else _framework(framework)
     S32 = _build(frontend, config)
     S64 = _build(frontend, config).double() if framework == "torch" else S32
     return S32, S64
@@ -185,9 +171,9 @@ CASES = [(framework, config) for framework in FRAMEWORKS for config in sorted(CO
 
 
 @pytest.mark.parametrize("framework, config", CASES)
-def test_float32_matches_float64_and_runs_repeat(framework, config):
+def test_float32_matches_float64_and_runs_repeat(framework, config, frontend_module):
     """float32 within the precision bound of float64, and two float32 runs bit-identical."""
-    S32, S64 = _transforms(framework, config)
+    S32, S64 = _transforms(frontend_module(framework), framework, config)
     x64 = _input(S32, dtype=np.float64)
     x32 = x64.astype(np.float32)
     out32, out64 = _run(framework, S32, x32), _run(framework, S64, x64)
@@ -289,8 +275,8 @@ GRADIENTS = {"torch": _torch_gradients, "tensorflow": _tensorflow_gradients,
 
 @pytest.mark.parametrize("name", TRANSFORMS)
 @pytest.mark.parametrize("framework", sorted(GRADIENTS))
-def test_gradients_are_finite_where_moduli_vanish(framework, name, caplog):
-    frontend = _framework(framework)
+def test_gradients_are_finite_where_moduli_vanish(framework, name, caplog, frontend_module):
+    frontend = frontend_module(framework)
     S = _build(frontend, name)
     inputs = _gradient_inputs((2,) + tuple(S.shape))
     with caplog.at_level(logging.WARNING):

@@ -21,8 +21,6 @@ run a few each. The settings profile (``tests/conftest.py``) is deterministic; r
 """
 from __future__ import annotations
 
-import importlib
-import os
 import re
 import time
 import warnings
@@ -42,17 +40,6 @@ NAN, INF = float("nan"), float("inf")
 def _examples(n: int) -> int:
     """``n`` examples under the default profile, scaled with the profile's ``max_examples``."""
     return max(1, n * settings.default.max_examples // 100)
-
-
-def _framework(name: str):
-    """The frontend module ``kymatio.<name>``: required if ``KYMATIO_TEST_BACKENDS`` lists ``name``
-    (conftest.py then fails the run when it is missing), skipped otherwise."""
-    requested = [b.strip() for b in os.environ.get("KYMATIO_TEST_BACKENDS", "numpy").split(",")]
-    if name in requested:
-        importlib.import_module(name)
-        return importlib.import_module(f"kymatio.{name}")
-    pytest.importorskip(name)
-    return pytest.importorskip(f"kymatio.{name}")
 
 
 # -- parameter strategies ------------------------------------------------------------------------
@@ -354,20 +341,20 @@ test_numpy_HarmonicScattering3D = _numpy_test("HarmonicScattering3D")
 TRANSFORMS = sorted(CASES)
 
 
-def _torch_io():
-    frontend = _framework("torch")
+def _torch_io(load):
+    frontend = load("torch")
     import torch
     return frontend, torch.from_numpy, lambda y: y.detach().cpu().numpy()
 
 
-def _tensorflow_io():
-    frontend = _framework("tensorflow")
+def _tensorflow_io(load):
+    frontend = load("tensorflow")
     import tensorflow as tf
     return frontend, tf.constant, lambda y: y.numpy()
 
 
-def _jax_io():
-    frontend = _framework("jax")
+def _jax_io(load):
+    frontend = load("jax")
     import jax.numpy as jnp
     return frontend, jnp.asarray, np.asarray
 
@@ -377,8 +364,8 @@ def _framework_test(framework, io, examples):
     @pytest.mark.parametrize("name", TRANSFORMS)
     @settings(max_examples=_examples(examples))
     @given(data=st.data())
-    def test(name, data):
-        frontend, to_input, to_numpy = io()
+    def test(name, data, frontend_module):
+        frontend, to_input, to_numpy = io(frontend_module)
         case = data.draw(CASES[name](small=True), label="case")
         event(check_case(frontend, name, case, to_input, to_numpy, np.float32, framework))
 
