@@ -540,3 +540,27 @@ def test_gpu_gradient_and_data_parallel():
     assert torch.isfinite(x.grad).all()
     parallel = torch.nn.DataParallel(S)
     torch.testing.assert_close(parallel(x.detach()), S(x.detach()))
+
+
+def test_filter_plan_is_reused_and_follows_the_buffers():
+    S = Scattering1D(J=3, shape=64, Q=1)
+    x = torch.randn(2, 64)
+    first = S(x)
+    tree = S._filters("float32")
+    assert S._filters("float32") is tree  # kept between calls while the buffers stay the same
+    # An in-place write to a buffer (what load_state_dict does) bumps its version: the plan follows.
+    S.load_state_dict({name: 2 * value for name, value in S.state_dict().items()})
+    assert S._filters("float32") is not tree
+    doubled = S(x)
+    assert not torch.allclose(doubled, first)
+    S.load_state_dict({name: value / 2 for name, value in S.state_dict().items()})
+    torch.testing.assert_close(S(x), first, rtol=0, atol=0)
+    # A cast gives new tensors: a new plan of the new dtype.
+    S.double()
+    assert S(x.double()).dtype == torch.float64
+    # Copies carry the buffers, not the cached plan.
+    assert "_filters_cache" not in S.__getstate__()
+    with torch.inference_mode():  # inference tensors keep no version: computed, not cached
+        inference = Scattering1D(J=3, shape=64, Q=1)
+        torch.testing.assert_close(inference(x), first, rtol=0, atol=0)
+    assert "_filters_cache" not in inference.__dict__

@@ -59,8 +59,9 @@ _BLOCK_INDEX: dict = {}
 
 def _out_size(x: torch.Tensor, filters: torch.Tensor, ndim: int, lengths: list) -> int:
     """Elements of the product of one block of ``x`` with one block of a stacked bank."""
-    lead = torch.broadcast_shapes(tuple(x.shape[: x.ndim - ndim]),
-                                  tuple(filters.shape[1: filters.ndim - ndim]))
+    # NumPy's broadcast_shapes on plain ints: torch.broadcast_shapes costs ~75 us per call here.
+    lead = np.broadcast_shapes(tuple(int(n) for n in x.shape[: x.ndim - ndim]),
+                               tuple(int(n) for n in filters.shape[1: filters.ndim - ndim]))
     return int(np.prod(lead)) * int(np.prod(lengths))
 
 
