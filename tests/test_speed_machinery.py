@@ -270,3 +270,14 @@ def test_modulus_rotation_paired_counts_each_later_entry_twice():
     np.testing.assert_allclose(numpy_backend.integrals(flat, [0.5, 1, 2, 3], ndim=2),
                                np.stack([(flat**p).sum(axis=(-2, -1)) for p in (0.5, 1, 2, 3)], -1),
                                rtol=1e-13)
+
+
+@pytest.mark.parametrize("J, L, shape", [(2, 4, (32, 32)), (3, 2, (48, 40)), (1, 3, (20, 28))])
+def test_short_row_blocks_copied_contiguous_give_the_same_bits(J, L, shape, monkeypatch):
+    import kymatio.numpy._backend as nb
+    S = Scattering2D(J=J, shape=shape, L=L)
+    x = np.random.default_rng(3).standard_normal((3,) + shape).astype(np.float32)
+    monkeypatch.setattr(nb, "SHORT_ROW", 0)  # every block product on strided views
+    strided = S(x)
+    monkeypatch.setattr(nb, "SHORT_ROW", 10**6)  # every block copied contiguous first
+    np.testing.assert_array_equal(S(x), strided)

@@ -35,6 +35,8 @@ def _axes(ndim: int) -> tuple[int, ...]:
 # to gather than the calls saved: measured on the 2-D J=6 banks).
 GATHER_MIN_BLOCKS = 8
 GATHER_MAX_BLOCK = 2**12
+# Blocks whose rows are shorter than this are copied contiguous before their product.
+SHORT_ROW = 64
 
 
 def _out_size(x, filters, ndim: int) -> int:
@@ -155,8 +157,13 @@ class NumpyBackend(Backend):
             return np.add.reduce(_gather_blocks(x, blocks, k, ndim) * _block_axis_first(filters, x),
                                  axis=0)
 
+        contiguous = ndim > 1 and lengths[-1] < SHORT_ROW
+
         def part(block):
-            return x[(Ellipsis,) + tuple(slice(i * n, (i + 1) * n) for i, n in zip(block, lengths))]
+            view = x[(Ellipsis,) + tuple(slice(i * n, (i + 1) * n) for i, n in zip(block, lengths))]
+            # A 2-D/3-D block of short rows: copied contiguous (it is the smaller operand of a
+            # broadcast product), so that the product runs over whole blocks, not row by row.
+            return np.ascontiguousarray(view) if contiguous else view
 
         # One output-sized buffer for the terms instead of the full product and a reduction.
         out = np.multiply(part(blocks[0]), filters[0])
