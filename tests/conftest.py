@@ -55,17 +55,30 @@ def data_dir() -> Path:
     return DATA
 
 
+def need_module(module: str):
+    """Import ``module``: required (an ImportError fails the test) when ``KYMATIO_TEST_BACKENDS``
+    lists its framework (``torch`` for ``torch.fft``, ``jax`` for ``kymatio.jax``), skipped
+    otherwise."""
+    parts = module.split(".")
+    framework = parts[1] if parts[0] == "kymatio" and len(parts) > 1 else parts[0]
+    if framework in requested_backends():
+        return importlib.import_module(module)
+    return pytest.importorskip(module)
+
+
+@pytest.fixture(scope="session")
+def required_module():
+    """:func:`need_module`, for tests."""
+    return need_module
+
+
 @pytest.fixture(scope="session")
 def frontend_module():
-    """``frontend_module(name)`` -> ``kymatio.<name>``: required (an ImportError fails the test) when
-    ``KYMATIO_TEST_BACKENDS`` lists ``name``, skipped otherwise."""
+    """``frontend_module(name)`` -> ``kymatio.<name>``, with its framework, as :func:`need_module`."""
 
     def load(name: str):
-        if name in requested_backends():
-            importlib.import_module(name)
-            return importlib.import_module(f"kymatio.{name}")
-        pytest.importorskip(name)
-        return pytest.importorskip(f"kymatio.{name}")
+        need_module(name)
+        return need_module(f"kymatio.{name}")
 
     return load
 

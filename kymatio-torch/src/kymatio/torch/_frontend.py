@@ -82,6 +82,7 @@ class TorchFrontend:
     def _set_filters(self, filters: Any) -> None:
         for name in self._sources():
             del self._buffers[name]
+        self.__dict__.pop("_filters_cache", None)
         # The float64 bank stays the source of every cast (see _apply); no copy of it is made.
         self._filter_sources: dict[str, np.ndarray] = {}
 
@@ -110,10 +111,10 @@ class TorchFrontend:
         current = [buffers[name] for name in self._sources()]
         try:
             versions = [tensor._version for tensor in current]
-            compiling = torch.compiler.is_compiling()
         except RuntimeError:  # inference tensors keep no version counter: no cache
-            versions, compiling = None, True
-        cached = None if compiling else self.__dict__.get("_filters_cache")
+            versions = None
+        cacheable = versions is not None and not torch.compiler.is_compiling()
+        cached = self.__dict__.get("_filters_cache") if cacheable else None
         if (cached is not None and len(cached[0]) == len(current)
                 and all(a is b for a, b in zip(cached[0], current)) and cached[1] == versions):
             return cached[2]
@@ -123,7 +124,7 @@ class TorchFrontend:
             return torch.view_as_complex(tensor.contiguous()) if ref.is_complex else tensor
 
         tree = _map_leaves(self._filter_refs, _FilterRef, load)
-        if not compiling:
+        if cacheable:
             self.__dict__["_filters_cache"] = (current, versions, tree)
         return tree
 
