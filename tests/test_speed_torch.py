@@ -73,7 +73,7 @@ def test_autograd_functions_skip_autograd_only_when_nothing_is_recorded(monkeypa
 
 def test_3d_gradcheck_through_the_paired_orders():
     S = HarmonicScattering3D(J=2, shape=(8, 8, 8), L=2, sigma_0=1.0).double()
-    assert any(S._filter_refs["paired"][l][2] for l in (1, 2))
+    assert any(S._filter_refs["paired"]["float64"][l][2] for l in (1, 2))
     x = torch.from_numpy(np.random.default_rng(3).standard_normal((1, 8, 8, 8))).requires_grad_()
     assert torch.autograd.gradcheck(lambda t: S(t), (x,), eps=1e-6, atol=1e-5, rtol=1e-4,
                                     fast_mode=True)

@@ -126,7 +126,7 @@ class ScatteringBase3D(ScatteringBase):  # numpydoc ignore=PR01
         self._full_filters = None
         self._set_filters({"gaussians": factors["gaussians"], "harmonics": factors["harmonics"],
                            "scales": tuple(tuple(float(s) for s in row) for row in factors["scales"]),
-                           "paired": factors["paired"]})
+                           "paired": factors["paired_by_dtype"]})
 
     @property
     def filters(self) -> list:
@@ -193,8 +193,11 @@ class ScatteringBase3D(ScatteringBase):  # numpydoc ignore=PR01
                     "no volume, for a volume too small to shape an empty output; pass at least one.")
             S = self.backend.crop(self.backend.reshape(x, (0, math.prod(self.shape))), [(0, size)])
         else:
-            S = scattering3d(x, self.backend, self._filters(dtype), rotation_covariant, max_order,
-                             powers)
+            plan = self._filters(dtype)
+            if isinstance(plan.get("paired"), dict):
+                # The orders that pair at this precision (filters3d.PAIRING_RTOL).
+                plan = dict(plan, paired=plan["paired"][dtype])
+            S = scattering3d(x, self.backend, plan, rotation_covariant, max_order, powers)
         return self._reshape_output(S, batch_shape, kept)
 
     def meta(self) -> dict:
