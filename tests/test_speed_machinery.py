@@ -248,10 +248,55 @@ def test_paired_orders_hold_exactly_where_claimed():
                     assert gap > 1e-10, (l, j, m, gap)
 
 
+def test_float32_pairs_more_orders_within_float32_rounding():
+    """At float32's PAIRING_RTOL the j = 1 wavelets of degrees 1 and 2 pair too (sigma_0 = 1), not
+    those of degree 3; where paired, |x * psi_{l,-m}| and |x * psi_{l,m}| differ by less than
+    float32's epsilon of the peak, even for an input whose spectrum sits on the Nyquist planes."""
+    from kymatio.core.filters3d import PAIRING_RTOL, solid_harmonic_factors
+
+    f = solid_harmonic_factors(16, 16, 16, J=2, L=3, sigma_0=1.0)
+    assert f["paired_by_dtype"]["float64"] == f["paired"]
+    assert f["paired_by_dtype"]["float32"] == ((False,) * 3, (False, True, True), (False, True, True),
+                                               (False, False, True))
+    assert PAIRING_RTOL["float32"] == pytest.approx(1e-15 * 2.0**29)
+    eps32 = float(np.finfo(np.float32).eps)
+    rng = np.random.default_rng(5)
+    checker = (-1.0) ** np.indices((16, 16, 16)).sum(axis=0)  # spectrum at the Nyquist corner
+    for x in (rng.standard_normal((16, 16, 16)), checker + 0.01 * rng.standard_normal((16, 16, 16))):
+        x_hat = np.fft.fftn(x)
+        scale = np.abs(x).max()
+        for l in (1, 2):
+            H = f["harmonics"][l]
+            for m in range(1, l + 1):
+                G = f["gaussians"][1]
+                plus = np.abs(np.fft.ifftn(x_hat * G * H[l + m]))
+                minus = np.abs(np.fft.ifftn(x_hat * G * H[l - m]))
+                peak = np.abs(G * H[l + m]).max()
+                assert np.abs(plus - minus).max() < eps32 * scale * peak * x.size ** 0.5, (l, m)
+
+
+@pytest.mark.parametrize("shape,sigma_0", [((16, 16, 16), 1.0), ((32, 16, 16), 1.0), ((12, 16, 8), 1.0)])
+def test_3d_float32_with_its_pairs_equals_float64_to_float32_rounding(shape, sigma_0):
+    """The float32 transform (more orders paired) stays as close to the float64 one (fewer paired)
+    as float32 rounding allows."""
+    S = HarmonicScattering3D(J=2, shape=shape, L=2, sigma_0=sigma_0)
+    pairs = S._filters_np["paired"]
+    assert sum(map(sum, pairs["float32"])) > sum(map(sum, pairs["float64"]))
+    x = np.random.default_rng(2).standard_normal((2,) + shape)
+    expected = S(x)
+    got = S(x.astype(np.float32))
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, expected, rtol=2e-5, atol=1e-6 * np.abs(expected).max())
+    unpaired = {k: tuple((False,) * 3 for _ in range(3)) for k in pairs}
+    S._set_filters(dict(S._filters_np, paired=unpaired))
+    np.testing.assert_allclose(got, S(x.astype(np.float32)), rtol=2e-5,
+                               atol=1e-6 * np.abs(expected).max())
+
+
 @pytest.mark.parametrize("shape,sigma_0", [((16, 16, 16), 1.0), ((12, 16, 8), 1.5), ((8, 8, 8), 2.0)])
 def test_3d_with_paired_orders_equals_all_orders(shape, sigma_0):
     S = HarmonicScattering3D(J=2, shape=shape, L=3, sigma_0=sigma_0)
-    assert any(any(row) for row in S._filters_np["paired"])
+    assert any(any(row) for row in S._filters_np["paired"]["float64"])
     x = np.random.default_rng(1).standard_normal((2,) + shape)
     got = S(x)
     S._set_filters(dict(S._filters_np, paired=tuple((False,) * 3 for _ in range(4))))
@@ -281,3 +326,66 @@ def test_short_row_blocks_copied_contiguous_give_the_same_bits(J, L, shape, monk
     strided = S(x)
     monkeypatch.setattr(nb, "SHORT_ROW", 10**6)  # every block copied contiguous first
     np.testing.assert_array_equal(S(x), strided)
+
+
+# -- the NumPy backend's FFTs: SciPy's pocketfft binding called directly, in place where allowed ---
+def test_numpy_backend_uses_the_checked_pocketfft_binding():
+    import kymatio.numpy._backend as nb
+
+    assert nb._POCKETFFT is not None  # SciPy >= 1.17 has it; the import-time check passed
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,ndim", [((3, 2, 17), 1), ((2, 1, 12, 9), 2), ((2, 6, 5, 8), 3)])
+def test_numpy_backend_ffts_equal_scipy_fft_with_and_without_the_binding(monkeypatch, dtype, shape,
+                                                                        ndim):
+    import kymatio.numpy._backend as nb
+
+    x = np.random.default_rng(4).standard_normal(shape).astype(dtype)
+    axes = tuple(range(-ndim, 0))
+    spectrum = scipy.fft.fftn(x, axes=axes)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    for binding in (nb._POCKETFFT, None):
+        monkeypatch.setattr(nb, "_POCKETFFT", binding)
+        full = numpy_backend.rfft(x, ndim)
+        assert full.dtype == spectrum.dtype and full.shape == x.shape
+        np.testing.assert_allclose(full, spectrum, rtol=rtol, atol=rtol * np.abs(spectrum).max())
+        np.testing.assert_allclose(numpy_backend.fft(spectrum, ndim), scipy.fft.fftn(spectrum, axes=axes),
+                                   rtol=rtol, atol=rtol * np.abs(spectrum).max() * x.size)
+        np.testing.assert_allclose(numpy_backend.ifft(spectrum, ndim), x, rtol=rtol, atol=rtol)
+        np.testing.assert_allclose(numpy_backend.irfft(spectrum, ndim), x, rtol=rtol, atol=rtol)
+        owned = spectrum.copy()
+        result = numpy_backend.ifft_owned(owned, ndim)
+        np.testing.assert_allclose(result, x, rtol=rtol, atol=rtol)
+        if binding is not None:  # computed in the given buffer
+            assert np.shares_memory(result, owned)
+        # A read-only spectrum is not written to.
+        frozen = spectrum.copy()
+        frozen.flags.writeable = False
+        np.testing.assert_allclose(numpy_backend.ifft_owned(frozen, ndim), x, rtol=rtol, atol=rtol)
+        np.testing.assert_array_equal(frozen, spectrum)
+
+
+def test_default_ifft_owned_is_ifft_and_leaves_the_input():
+    class Plain(_Generic):
+        def ifft(self, x, ndim=1):
+            return scipy.fft.ifftn(x, axes=tuple(range(-ndim, 0)))
+
+    z = np.random.default_rng(6).standard_normal((2, 8, 8)) + 1j
+    kept = z.copy()
+    np.testing.assert_array_equal(Plain().ifft_owned(z, 2), scipy.fft.ifftn(kept, axes=(-2, -1)))
+    np.testing.assert_array_equal(z, kept)
+
+
+def test_pocketfft_check_falls_back_when_the_binding_misbehaves(monkeypatch):
+    import scipy.fft._pocketfft as private
+
+    import kymatio.numpy._backend as nb
+
+    class Broken:
+        @staticmethod
+        def r2c(*args):
+            raise TypeError("changed signature")
+
+    monkeypatch.setattr(private, "pypocketfft", Broken)
+    assert nb._load_pocketfft() is None

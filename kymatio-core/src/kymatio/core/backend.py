@@ -116,6 +116,28 @@ class Backend:
         """
         raise NotImplementedError
 
+    def ifft_owned(self, x: Array, ndim: int = 1) -> Array:
+        """:meth:`ifft` of a spectrum that the caller gives up: the backend may compute the result
+        in ``x``'s memory (``x`` is not to be read afterwards).
+
+        The algorithms call it on the fresh results of :meth:`periodized_product` and :meth:`cdgmm`
+        only, so that a batched step holds one complex array where it would hold two. The default
+        is :meth:`ifft`; a backend overrides it where its FFT can work in place.
+
+        Parameters
+        ----------
+        x : array
+            A complex spectrum, owned by the caller.
+        ndim : {1, 2, 3}
+            Number of trailing axes transformed.
+
+        Returns
+        -------
+        array
+            The signal, of ``x``'s shape and dtype (possibly ``x`` itself, overwritten).
+        """
+        return self.ifft(x, ndim)
+
     def irfft(self, x: Array, ndim: int = 1) -> Array:
         """Real part of the inverse DFT of a full spectrum.
 

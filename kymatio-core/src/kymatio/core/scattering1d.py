@@ -191,7 +191,7 @@ class TimeOps:
             Complex ``(..., K, N / k)``.
         """
         b = self.backend
-        return b.ifft(b.periodized_product(u_hat, bank))
+        return b.ifft_owned(b.periodized_product(u_hat, bank))
 
     def first_order(self, x_hat: Any, batch: int, N: int):
         """Yield the first-order moduli, chunk by chunk of wavelets of equal ``j1``.

@@ -127,7 +127,7 @@ def scattering2d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> Any:
         return backend.irfft(backend.periodized_product(u_hat, phi[res]), ndim=2)
 
     def wavelet_modulus(u_hat, bank):
-        return backend.modulus(backend.ifft(backend.periodized_product(u_hat, bank), ndim=2))
+        return backend.modulus(backend.ifft_owned(backend.periodized_product(u_hat, bank), ndim=2))
 
     x_hat = backend.rfft(x, ndim=2)
     order0 = [low_pass(x_hat, 0)]

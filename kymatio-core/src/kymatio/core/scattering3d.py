@@ -121,10 +121,10 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
             """``(b, 1, ...)`` spectra -> ``(b, ...)`` moduli of the wavelets of scale ``j``."""
             g = backend.cdgmm(u_hat, gaussians[j])
             if paired[j]:
-                waves = backend.ifft(backend.cdgmm(g, half), ndim=3)        # (b, l+1, ...)
+                waves = backend.ifft_owned(backend.cdgmm(g, half), ndim=3)  # (b, l+1, ...)
                 u = backend.modulus_rotation_paired(waves, axis=1)
             else:
-                waves = backend.ifft(backend.cdgmm(g, harmonics), ndim=3)   # (b, 2l+1, ...)
+                waves = backend.ifft_owned(backend.cdgmm(g, harmonics), ndim=3)  # (b, 2l+1, ...)
                 u = backend.modulus_rotation(waves, axis=1)
             return u if scales[j] == 1.0 else u * scales[j]
 

@@ -134,7 +134,7 @@ def _frequency_scattering(X: Any, real: bool, groups: list, backend: Any, fplan:
         average = bool(average_fr) and (not group["spin0"] or spin0_to_grid)
         width = step_width(budget, batch * M * T * (N_fr >> k))
         for a, b in chunks(len(group["n_fr"]), width):
-            y = backend.modulus(backend.ifft(backend.periodized_product(
+            y = backend.modulus(backend.ifft_owned(backend.periodized_product(
                 x_hat, slice_bank(group["psi"], a, b))))                     # (B, M, K, T, F)
             if average and average_fr == "global":
                 y = backend.sum(y, axis=-1, keepdims=True)
