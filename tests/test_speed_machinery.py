@@ -389,3 +389,5 @@ def test_pocketfft_check_falls_back_when_the_binding_misbehaves(monkeypatch):
 
     monkeypatch.setattr(private, "pypocketfft", Broken)
     assert nb._load_pocketfft() is None
+    monkeypatch.undo()
+    assert nb._load_pocketfft() is private.pypocketfft

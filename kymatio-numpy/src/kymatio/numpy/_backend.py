@@ -9,6 +9,8 @@ import os
 import numpy as np
 import scipy.fft
 
+from kymatio.core._pocketfft import POCKETFFT as _POCKETFFT
+from kymatio.core._pocketfft import load_pocketfft as _load_pocketfft  # noqa: F401 (tests)
 from kymatio.core.backend import Backend
 
 __all__ = ["NumpyBackend", "backend", "usable_cpus"]
@@ -30,34 +32,6 @@ def _axes(ndim: int) -> tuple[int, ...]:
     return tuple(range(-ndim, 0))
 
 
-def _load_pocketfft():
-    """SciPy's pocketfft binding, called directly where it works as this backend expects, else None.
-
-    ``scipy.fft``'s functions add a dispatch layer (about 4 us a call, a tenth of a 1-D transform of
-    a few hundred samples, which the 1-D and 2-D algorithms make hundreds of) and cannot write a
-    real-input transform into a caller's array. The binding is private to SciPy: it is checked
-    once, here, on a small case of every call this backend makes, and the public functions are used
-    if anything differs.
-    """
-    try:
-        from scipy.fft._pocketfft import pypocketfft as pocketfft
-
-        x = np.arange(12.0).reshape(3, 4)
-        full = np.zeros((3, 4), dtype=np.complex128)
-        half = pocketfft.r2c(x, (0, 1), True, 0, full[:, :3], 1)
-        spectrum = scipy.fft.fftn(x)
-        ok = (np.shares_memory(half, full) and np.allclose(full[:, :3], spectrum[:, :3])
-              and np.allclose(pocketfft.c2c(spectrum, (0, 1), False, 2, None, 1), x)
-              and np.allclose(pocketfft.c2c(x + 0j, (1,), True, 0, None, 1), scipy.fft.fft(x))
-              and np.allclose(pocketfft.c2r(spectrum[:, :3], (0, 1), 4, False, 2, None, 1), x))
-        buffer = spectrum.copy()
-        ok = ok and np.shares_memory(pocketfft.c2c(buffer, (0, 1), False, 2, buffer, 1), buffer)
-        return pocketfft if ok and np.allclose(buffer, x) else None
-    except Exception:  # any change of the private binding: the public functions
-        return None
-
-
-_POCKETFFT = _load_pocketfft()
 _REAL = (np.dtype(np.float32), np.dtype(np.float64))
 _COMPLEX = (np.dtype(np.complex64), np.dtype(np.complex128))
 
