@@ -231,7 +231,7 @@ def test_paired_orders_hold_exactly_where_claimed():
     from kymatio.core.filters3d import solid_harmonic_factors
 
     f = solid_harmonic_factors(16, 16, 16, J=2, L=2, sigma_0=1.0)
-    assert f["paired"] == ((False,) * 3, (False, False, True), (False, False, True))
+    assert f["paired"] == ((True,) * 3, (False, False, True), (False, False, True))
     odd = solid_harmonic_factors(15, 16, 16, J=3, L=2, sigma_0=1.0)["paired"]
     assert not any(any(row) for row in odd)
     x_hat = np.fft.fftn(np.random.default_rng(0).standard_normal((16, 16, 16)))
@@ -246,6 +246,16 @@ def test_paired_orders_hold_exactly_where_claimed():
                     assert gap < 1e-13
                 else:
                     assert gap > 1e-10, (l, j, m, gap)
+    # The same condition makes the order m = 0 a real convolution (transformed by a real inverse
+    # FFT where paired): exactly for l = 0, the Gaussian alone.
+    for l in (0, 1, 2):
+        for j in range(3):
+            wave = np.fft.ifftn(x_hat * f["gaussians"][j] * f["harmonics"][l][l])
+            imaginary = np.abs(wave.imag).max() / np.abs(wave).max()
+            if f["paired"][l][j]:
+                assert imaginary < 1e-13, (l, j, imaginary)
+            elif l % 2:  # (an even degree's m = 0 factor is even on the grid: real anyway)
+                assert imaginary > 1e-10, (l, j, imaginary)
 
 
 def test_float32_pairs_more_orders_within_float32_rounding():
@@ -256,7 +266,7 @@ def test_float32_pairs_more_orders_within_float32_rounding():
 
     f = solid_harmonic_factors(16, 16, 16, J=2, L=3, sigma_0=1.0)
     assert f["paired_by_dtype"]["float64"] == f["paired"]
-    assert f["paired_by_dtype"]["float32"] == ((False,) * 3, (False, True, True), (False, True, True),
+    assert f["paired_by_dtype"]["float32"] == ((True,) * 3, (False, True, True), (False, True, True),
                                                (False, False, True))
     assert PAIRING_RTOL["float32"] == pytest.approx(1e-15 * 2.0**29)
     eps32 = float(np.finfo(np.float32).eps)
@@ -391,3 +401,27 @@ def test_pocketfft_check_falls_back_when_the_binding_misbehaves(monkeypatch):
     assert nb._load_pocketfft() is None
     monkeypatch.undo()
     assert nb._load_pocketfft() is private.pypocketfft
+
+
+def test_modulus_rotation_paired_real_is_optional_and_both_3d_paths_agree():
+    """A backend without modulus_rotation_paired_real (the protocol's default raises) gets the
+    complex path for m = 0; the NumPy backend's real path gives the same numbers to rounding."""
+    from kymatio.numpy._backend import NumpyBackend
+
+    z = np.random.default_rng(8).standard_normal((2, 3, 4, 5)) * (1 + 1j)
+    x0 = np.random.default_rng(9).standard_normal((2, 1, 4, 5))
+    np.testing.assert_allclose(numpy_backend.modulus_rotation_paired_real(x0, z, 1),
+                               np.sqrt(x0[:, 0] ** 2 + 2 * (np.abs(z) ** 2).sum(axis=1)), rtol=1e-14)
+    np.testing.assert_allclose(numpy_backend.modulus_rotation_paired_real(x0, None, 1),
+                               np.abs(x0[:, 0]), rtol=0)
+    with pytest.raises(NotImplementedError):
+        Backend().modulus_rotation_paired_real(x0, z, 1)
+
+    class ComplexOnly(NumpyBackend):
+        name = "numpy-complex-only"
+        modulus_rotation_paired_real = Backend.modulus_rotation_paired_real
+
+    x = np.random.default_rng(10).standard_normal((2, 16, 16, 16))
+    real_path = HarmonicScattering3D(J=2, shape=(16, 16, 16), L=2)(x)
+    complex_path = HarmonicScattering3D(J=2, shape=(16, 16, 16), L=2, backend=ComplexOnly())(x)
+    np.testing.assert_allclose(complex_path, real_path, rtol=1e-12, atol=0)

@@ -77,3 +77,23 @@ def test_3d_gradcheck_through_the_paired_orders():
     x = torch.from_numpy(np.random.default_rng(3).standard_normal((1, 8, 8, 8))).requires_grad_()
     assert torch.autograd.gradcheck(lambda t: S(t), (x,), eps=1e-6, atol=1e-5, rtol=1e-4,
                                     fast_mode=True)
+
+
+def test_modulus_rotation_paired_real_values_and_gradients():
+    """sqrt(x0**2 + 2 sum |z|**2) with a real first entry (the 3-D order m = 0 by a real FFT):
+    values, gradients (gradcheck), the zero subgradient at 0, and z = None (|x0|)."""
+    rng = np.random.default_rng(7)
+    x0 = torch.from_numpy(rng.standard_normal((2, 1, 3, 4)))
+    z = torch.from_numpy(rng.standard_normal((2, 2, 3, 4)) + 1j * rng.standard_normal((2, 2, 3, 4)))
+    expected = torch.sqrt(x0[:, 0] ** 2 + 2 * (z.abs() ** 2).sum(dim=1))
+    torch.testing.assert_close(tb.backend.modulus_rotation_paired_real(x0, z, 1), expected)
+    torch.testing.assert_close(tb.backend.modulus_rotation_paired_real(x0, None, -3), x0[:, 0].abs())
+    a, b = x0.clone().requires_grad_(), z.clone().requires_grad_()
+    assert torch.autograd.gradcheck(lambda p, q: tb.backend.modulus_rotation_paired_real(p, q, 1),
+                                    (a, b))
+    assert torch.autograd.gradcheck(lambda p: tb.backend.modulus_rotation_paired_real(p, None, 1),
+                                    (a,))
+    zeros = torch.zeros((1, 1, 2), dtype=torch.float64, requires_grad=True)
+    zz = torch.zeros((1, 2, 2), dtype=torch.complex128, requires_grad=True)
+    tb.backend.modulus_rotation_paired_real(zeros, zz, 1).sum().backward()
+    assert torch.equal(zeros.grad, torch.zeros_like(zeros)) and torch.equal(zz.grad, torch.zeros_like(zz))

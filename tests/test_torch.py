@@ -388,9 +388,13 @@ def test_batch_in_chunks_gives_the_same_numbers_and_gradients(kind, monkeypatch)
     monkeypatch.setattr("kymatio.core._frontend.CHUNK_SAMPLES", 1)  # one signal per chunk
     chunked = S(x)
     (grad_chunked,) = torch.autograd.grad(chunked.square().sum(), x)
-    # torch's FFTs may pick another kernel for another batch size: equal to rounding.
+    # torch's FFTs may pick another kernel for another batch size: equal to rounding. Gradients
+    # to rounding of their scale: the integral power 1/2 has the derivative u**-0.5/2, which
+    # multiplies the rounding of a modulus u near 0 (seen: 4e-13 of the largest entry in 3-D,
+    # where the real order m = 0 goes through torch's real inverse FFT; 4e-16 without p = 1/2).
     torch.testing.assert_close(chunked, whole, rtol=1e-12, atol=1e-14)
-    torch.testing.assert_close(grad_chunked, grad_whole, rtol=1e-12, atol=1e-14)
+    scale = float(grad_whole.abs().max())
+    torch.testing.assert_close(grad_chunked, grad_whole, rtol=1e-12, atol=1e-11 * scale)
 
 
 def test_numpy_backend_is_refused():

@@ -230,6 +230,31 @@ class Backend:
         n = int(x.shape[axis])
         return self.modulus_rotation(self.take(x, [0] + 2 * list(range(1, n)), axis), axis)
 
+    def modulus_rotation_paired_real(self, x0: Array, x: Array | None, axis: int) -> Array:
+        """``sqrt(x0**2 + 2 * sum(|x_i|**2))`` along ``axis``: :meth:`modulus_rotation_paired` with
+        its first entry given apart, as a real array (the order ``m = 0`` of 3-D scattering, real
+        for a real input and transformed by :meth:`irfft`, half the work of :meth:`ifft`).
+
+        Optional: the default raises ``NotImplementedError``, and the 3-D algorithm then transforms
+        that order as a complex one; a backend that implements it gets the real path.
+
+        Parameters
+        ----------
+        x0 : array
+            Real, of size 1 along ``axis``.
+        x : array or None
+            Complex, the entries ``i >= 1`` along ``axis`` (each counted twice); None if there are
+            none (then the result is ``|x0|``).
+        axis : int
+            The axis of the vector's components (summed over).
+
+        Returns
+        -------
+        array
+            Real, of ``x0``'s shape without ``axis``.
+        """
+        raise NotImplementedError
+
     def periodized_product(self, x: Array, bank: dict) -> Array:
         """The product of ``x`` with a filter stack ``psi``, then periodisation by averaging (the
         subsampling by ``k`` in space, done in the Fourier domain: each of the last ``ndim`` axes

@@ -328,15 +328,18 @@ def paired_orders(gaussians: np.ndarray, harmonics: list, rtol: float = 1e-15) -
     Returns
     -------
     tuple
-        ``paired[l][j]``, bools; always False for ``l = 0`` (a single order).
+        ``paired[l][j]``, bools. The same condition for ``m = 0``, :math:`H_{l,0} =
+        \overline{H_{l,0} \circ R}` off the planes, makes ``x * psi_{l,0}`` real: where paired, the
+        3-D algorithm transforms that order with a real inverse FFT. So ``l = 0`` (the Gaussian,
+        exactly even on the grid) pairs at every width on even sizes.
     """
     return tuple(tuple(bool(v <= rtol) for v in row) for row in pairing_defects(gaussians, harmonics))
 
 
 def pairing_defects(gaussians: np.ndarray, harmonics: list) -> list:
-    """``defects[l][j]``: the Nyquist-plane defect of :func:`paired_orders`, relative to the peak
-    of the wavelets of degree ``l`` and width ``j`` (``inf`` where nothing can pair: ``l = 0``, odd
-    sizes)."""
+    """``defects[l][j]``: the Nyquist-plane defect of :func:`paired_orders` over the orders
+    ``m = 0..l``, relative to the peak of the wavelets of degree ``l`` and width ``j`` (``inf``
+    for odd sizes, where nothing pairs; 0 for ``l = 0``, the Gaussian alone, which is even)."""
     shape = gaussians.shape[1:]
     n_scales = gaussians.shape[0]
     if any(n % 2 for n in shape):
@@ -348,18 +351,18 @@ def pairing_defects(gaussians: np.ndarray, harmonics: list) -> list:
     def reflect(plane):  # k -> -k mod n on both axes of a 2-D array
         return np.roll(plane[::-1, ::-1], 1, axis=(0, 1))
 
-    ratios = [[math.inf] * n_scales]
-    for l, stack in enumerate(harmonics[1:], start=1):
-        defects = []  # per axis: (J + 1, l) maxima of |G_j E_m| over that Nyquist plane
+    ratios = []
+    for l, stack in enumerate(harmonics):
+        defects = []  # per axis: (J + 1, l + 1) maxima of |G_j E_m| over that Nyquist plane
         for axis, n in enumerate(shape):
             index = (slice(None),) * axis + (n // 2,)
             g = np.abs(gaussians[(slice(None),) + index]).reshape(n_scales, -1)
             e = np.stack([((-1) ** m * np.conjugate(reflect(stack[(l - m,) + index]))
-                           - stack[(l + m,) + index]).ravel() for m in range(1, l + 1)])
+                           - stack[(l + m,) + index]).ravel() for m in range(l + 1)])
             defects.append((g[:, None, :] * np.abs(e)[None]).max(axis=-1))
         defect = np.max(defects, axis=0)
         peaks = np.array([[np.abs(gaussians[(j,) + sub] * stack[(l + m,) + sub]).max()
-                           for m in range(1, l + 1)] for j in range(n_scales)])
+                           for m in range(l + 1)] for j in range(n_scales)])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(peaks > 0, defect / peaks, np.where(defect > 0, np.inf, 0.0))
         ratios.append([float(v) for v in ratio.max(axis=1)])

@@ -32,13 +32,20 @@ Half the orders. For a real input (a Hermitian spectrum) and an even-sized grid,
 Nyquist planes (:func:`~kymatio.core.filters3d.paired_orders`: the wider Gaussians, ``j >= 2`` for
 ``sigma_0 = 1``). There only the orders :math:`m = 0..l` are transformed and the sum is
 :math:`|y_0|^2 + 2 \sum_{m > 0} |y_m|^2` (:meth:`~kymatio.core.backend.Backend.modulus_rotation_paired`):
-``l + 1`` inverse FFTs instead of ``2l + 1``, with the same numbers to rounding.
+``l + 1`` inverse FFTs instead of ``2l + 1``, with the same numbers to rounding. The same condition
+makes :math:`x * \psi_{l,0}` real (its spectrum Hermitian; always for ``l = 0``, the Gaussian alone,
+on an even grid): where the backend implements
+:meth:`~kymatio.core.backend.Backend.modulus_rotation_paired_real`, that order goes through a real
+inverse FFT (half the work of a complex one) and is combined with the complex orders ``m > 0``.
+The precision sets how small the Nyquist-plane defect must be (``filters3d.PAIRING_RTOL``): float32
+also pairs ``j = 1`` for ``l <= 2`` (``sigma_0 = 1``).
 """
 from __future__ import annotations
 
 from typing import Any, Sequence
 
 from ._batching import chunks, step_budget, step_width
+from .backend import Backend
 
 __all__ = ["scattering3d", "path_keys"]
 
@@ -107,6 +114,9 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
     budget = step_budget(batch * voxels)
 
     by_degree = []
+    # Whether the backend combines a real order m = 0 with the others (an optional method).
+    real_first = (getattr(type(backend), "modulus_rotation_paired_real", None)
+                  is not Backend.modulus_rotation_paired_real)
     pairs = plan.get("paired") or tuple((False,) * n_scales for _ in plan["harmonics"])
     for harmonics, scales, paired in zip(plan["harmonics"], plan["scales"], pairs):
         if not rotation_covariant:
@@ -114,13 +124,21 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
             paired = (False,) * n_scales
 
         l = (harmonics.shape[0] - 1) // 2
-        # Orders m = 0..l only where -m pairs with m (see the module docstring).
+        # Orders m = 0..l only where -m pairs with m (see the module docstring); m = 0 apart, by a
+        # real inverse FFT, where the backend can combine it with the others.
         half = backend.take(harmonics, list(range(l, 2 * l + 1)), axis=0) if any(paired) else None
+        zero = backend.take(harmonics, [l], axis=0) if any(paired) and real_first else None
+        plus = (backend.take(harmonics, list(range(l + 1, 2 * l + 1)), axis=0)
+                if any(paired) and real_first and l > 0 else None)
 
         def wavelet_modulus(u_hat, j):
             """``(b, 1, ...)`` spectra -> ``(b, ...)`` moduli of the wavelets of scale ``j``."""
             g = backend.cdgmm(u_hat, gaussians[j])
-            if paired[j]:
+            if paired[j] and real_first:
+                wave0 = backend.irfft(backend.cdgmm(g, zero), ndim=3)          # (b, 1, ...) real
+                waves = None if plus is None else backend.ifft_owned(backend.cdgmm(g, plus), ndim=3)
+                u = backend.modulus_rotation_paired_real(wave0, waves, axis=1)
+            elif paired[j]:
                 waves = backend.ifft_owned(backend.cdgmm(g, half), ndim=3)  # (b, l+1, ...)
                 u = backend.modulus_rotation_paired(waves, axis=1)
             else:

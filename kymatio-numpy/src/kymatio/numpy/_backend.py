@@ -213,25 +213,38 @@ class NumpyBackend(Backend):
     def modulus_rotation_paired(self, x, axis):
         return self._sum_squares(x, axis, 2.0)
 
-    @staticmethod
-    def _sum_squares(x, axis, weight):
+    def modulus_rotation_paired_real(self, x0, x, axis):
+        axis = axis % x0.ndim
+        acc = np.square(x0[(slice(None),) * axis + (0,)])
+        if x is not None and x.shape[axis]:
+            rest = self._squares(x, axis)
+            rest *= 2.0
+            acc += rest
+        return np.sqrt(acc, out=acc)
+
+    def _sum_squares(self, x, axis, weight):
         """``sqrt(|x_0|**2 + weight * sum(|x_i|**2 for i >= 1))`` along ``axis``, accumulated in
         one output-sized buffer (a third of the passes over ``x`` of squaring it whole)."""
         axis = axis % x.ndim
-        entry = [(slice(None),) * axis + (i,) for i in range(x.shape[axis])]
-        acc = np.square(x[entry[0]].real)
-        term = np.empty_like(acc)
-        acc += np.square(x[entry[0]].imag, out=term)
-        if len(entry) > 1:
-            rest = np.square(x[entry[1]].real)
-            rest += np.square(x[entry[1]].imag, out=term)
-            for index in entry[2:]:
-                rest += np.square(x[index].real, out=term)
-                rest += np.square(x[index].imag, out=term)
+        acc = self._squares(x[(slice(None),) * axis + (slice(0, 1),)], axis)
+        if x.shape[axis] > 1:
+            rest = self._squares(x[(slice(None),) * axis + (slice(1, None),)], axis)
             if weight != 1.0:
                 rest *= weight
             acc += rest
         return np.sqrt(acc, out=acc)
+
+    @staticmethod
+    def _squares(x, axis):
+        """``sum(|x_i|**2)`` along ``axis`` (of a complex ``x``) in one output-sized buffer."""
+        entry = [(slice(None),) * axis + (i,) for i in range(x.shape[axis])]
+        acc = np.square(x[entry[0]].real)
+        term = np.empty_like(acc)
+        acc += np.square(x[entry[0]].imag, out=term)
+        for index in entry[1:]:
+            acc += np.square(x[index].real, out=term)
+            acc += np.square(x[index].imag, out=term)
+        return acc
 
     def pad(self, x, pad_widths, mode="reflect"):
         widths = [(0, 0)] * (x.ndim - len(pad_widths)) + [tuple(w) for w in pad_widths]

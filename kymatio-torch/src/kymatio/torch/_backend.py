@@ -159,6 +159,32 @@ class _ModulusRotationPaired(torch.autograd.Function):
         return z * (weights * _safe_divide(grad, norm).unsqueeze(ctx.axis)), None
 
 
+class _ModulusRotationPairedReal(torch.autograd.Function):
+    """``sqrt(x0**2 + 2 sum(|z_i|**2))`` along ``axis`` for a real ``x0`` (size 1 on ``axis``) and a
+    complex ``z`` or None, with the zero subgradient where it is 0. The backward is
+    ``grad x0 / norm`` and ``2 grad z_i / norm``."""
+
+    @staticmethod
+    def forward(x0, z, axis):
+        out = x0.squeeze(axis).square()
+        if z is not None and z.shape[axis]:
+            rest = z.real.square().add_(z.imag.square()).sum(dim=axis)
+            out = rest.mul_(2.0).add_(out)
+        return out.sqrt_()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.axis = inputs[2]
+        ctx.has_z = inputs[1] is not None
+        ctx.save_for_backward(inputs[0], inputs[1] if ctx.has_z else None, output)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x0, z, norm = ctx.saved_tensors
+        scale = _safe_divide(grad, norm).unsqueeze(ctx.axis)
+        return x0 * scale, (z * (2.0 * scale) if ctx.has_z else None), None
+
+
 class _RootPower(torch.autograd.Function):
     """``u**p`` for ``0 < p < 1`` and ``u >= 0``, with the zero subgradient at ``u = 0`` (where the
     derivative ``p u**(p-1)`` is infinite)."""
@@ -265,6 +291,9 @@ class TorchBackend(Backend):
 
     def modulus_rotation_paired(self, x, axis):
         return apply_function(_ModulusRotationPaired, x, axis % x.ndim)
+
+    def modulus_rotation_paired_real(self, x0, x, axis):
+        return apply_function(_ModulusRotationPairedReal, x0, x, axis % x0.ndim)
 
     # -- resampling -----------------------------------------------------------------------------
     def pad(self, x, pad_widths, mode="reflect"):
