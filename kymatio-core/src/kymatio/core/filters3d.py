@@ -274,7 +274,7 @@ def solid_harmonic_factors(M: int, N: int, O: int, J: int, L: int, sigma_0: floa
         ``gaussians`` ``(J + 1, M, N, O)`` float64; ``harmonics``, entry ``l`` ``(2l + 1, M, N, O)``
         complex128; ``scales`` ``(L + 1, J + 1)`` float64, ``s_{l,j} = (sigma_0 2**j)**l``;
         ``paired`` the :func:`paired_orders` of the bank for a float64 computation and
-        ``paired_by_dtype`` those for each precision of :data:`PAIRING_RTOL`, by dtype name.
+        ``paired_by_dtype`` those for each precision of ``PAIRING_RTOL``, by dtype name.
 
     Examples
     --------
@@ -312,7 +312,7 @@ def paired_orders(gaussians: np.ndarray, harmonics: list, rtol: float = 1e-15) -
     sign. On the planes the defect :math:`E_m = (-1)^m \overline{H_{l,-m} \circ R} - H_{l,m}` is of
     the order of :math:`H` itself, so the pairing holds where the Gaussian has decayed there:
     ``max |G_j E_m|`` over the planes at most ``rtol`` times ``max |G_j H_{l,m}|`` (for
-    ``sigma_0 = 1``: ``j >= 2`` at the float64 :data:`PAIRING_RTOL`, also ``j = 1`` for ``l <= 2``
+    ``sigma_0 = 1``: ``j >= 2`` at the float64 ``PAIRING_RTOL``, also ``j = 1`` for ``l <= 2``
     at the float32 one). Odd sizes have no such reflection (their grid is offset by one):
     nothing pairs.
 
