@@ -97,3 +97,20 @@ def test_modulus_rotation_paired_real_values_and_gradients():
     zz = torch.zeros((1, 2, 2), dtype=torch.complex128, requires_grad=True)
     tb.backend.modulus_rotation_paired_real(zeros, zz, 1).sum().backward()
     assert torch.equal(zeros.grad, torch.zeros_like(zeros)) and torch.equal(zz.grad, torch.zeros_like(zz))
+
+
+@pytest.mark.parametrize("shape,ndim", [((2, 1, 9), 1), ((2, 3, 8, 6), 2), ((1, 2, 7, 5), 2),
+                                        ((2, 1, 6, 5, 4), 3), ((1, 1, 3, 4, 7), 3)])
+def test_rfft_mirrored_half_equals_the_full_transform(shape, ndim):
+    """The 2-D/3-D real-input FFT (rfftn plus the mirrored conjugate half) is the full DFT of the
+    real input, for even and odd sizes, for contiguous and strided input, with its gradient."""
+    x = torch.from_numpy(np.random.default_rng(11).standard_normal(shape))
+    dims = tuple(range(-ndim, 0))
+    expected = torch.fft.fftn(x.to(torch.complex128), dim=dims)
+    torch.testing.assert_close(tb.backend.rfft(x, ndim), expected, rtol=1e-12, atol=1e-12)
+    strided = torch.cat([x, x], dim=-1)[..., ::2]
+    torch.testing.assert_close(tb.backend.rfft(strided, ndim),
+                               torch.fft.fftn(strided.to(torch.complex128), dim=dims),
+                               rtol=1e-12, atol=1e-12)
+    assert torch.autograd.gradcheck(lambda t: torch.view_as_real(tb.backend.rfft(t, ndim)),
+                                    (x.clone().requires_grad_(),))
