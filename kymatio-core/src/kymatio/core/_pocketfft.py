@@ -1,4 +1,4 @@
-"""SciPy's pocketfft binding, for the backends that call it directly (NumPy's; torch's on CPU).
+"""SciPy's pocketfft binding, for the backends that call it directly (the NumPy backend).
 
 ``scipy.fft``'s functions add a dispatch layer (about 4 us a call, a tenth of a 1-D transform of a
 few hundred samples, which the 1-D and 2-D algorithms make hundreds of) and cannot write a

@@ -273,8 +273,8 @@ def solid_harmonic_factors(M: int, N: int, O: int, J: int, L: int, sigma_0: floa
     dict
         ``gaussians`` ``(J + 1, M, N, O)`` float64; ``harmonics``, entry ``l`` ``(2l + 1, M, N, O)``
         complex128; ``scales`` ``(L + 1, J + 1)`` float64, ``s_{l,j} = (sigma_0 2**j)**l``;
-        ``paired`` the :func:`paired_orders` of the bank for a float64 computation and
-        ``paired_by_dtype`` those for each precision of ``PAIRING_RTOL``, by dtype name.
+        ``paired`` the :func:`paired_orders` of the bank for each precision, by dtype name
+        (``"float32"``, ``"float64"``, at their ``PAIRING_RTOL``).
 
     Examples
     --------
@@ -291,11 +291,9 @@ def solid_harmonic_factors(M: int, N: int, O: int, J: int, L: int, sigma_0: floa
     gaussians = np.stack(_separable_gaussians(z, y, x, 1.0 / sigmas))
     harmonics = [_harmonic_stack(z, y, x, l, True) for l in range(L + 1)]
     defects = pairing_defects(gaussians, harmonics)
-    by_dtype = {dtype: tuple(tuple(bool(v <= rtol) for v in row) for row in defects)
-                for dtype, rtol in PAIRING_RTOL.items()}
     return {"gaussians": gaussians, "harmonics": harmonics,
             "scales": np.stack([_width_scales(sigmas, l, True) for l in range(L + 1)]),
-            "paired": by_dtype["float64"], "paired_by_dtype": by_dtype}
+            "paired": {dtype: _pairs_within(defects, rtol) for dtype, rtol in PAIRING_RTOL.items()}}
 
 
 def paired_orders(gaussians: np.ndarray, harmonics: list, rtol: float = 1e-15) -> tuple:
@@ -333,7 +331,11 @@ def paired_orders(gaussians: np.ndarray, harmonics: list, rtol: float = 1e-15) -
         3-D algorithm transforms that order with a real inverse FFT. So ``l = 0`` (the Gaussian,
         exactly even on the grid) pairs at every width on even sizes.
     """
-    return tuple(tuple(bool(v <= rtol) for v in row) for row in pairing_defects(gaussians, harmonics))
+    return _pairs_within(pairing_defects(gaussians, harmonics), rtol)
+
+
+def _pairs_within(defects: list, rtol: float) -> tuple:
+    return tuple(tuple(bool(v <= rtol) for v in row) for row in defects)
 
 
 def pairing_defects(gaussians: np.ndarray, harmonics: list) -> list:

@@ -126,7 +126,7 @@ class ScatteringBase3D(ScatteringBase):  # numpydoc ignore=PR01
         self._full_filters = None
         self._set_filters({"gaussians": factors["gaussians"], "harmonics": factors["harmonics"],
                            "scales": tuple(tuple(float(s) for s in row) for row in factors["scales"]),
-                           "paired": factors["paired_by_dtype"]})
+                           "paired": factors["paired"]})
 
     @property
     def filters(self) -> list:
@@ -194,9 +194,8 @@ class ScatteringBase3D(ScatteringBase):  # numpydoc ignore=PR01
             S = self.backend.crop(self.backend.reshape(x, (0, math.prod(self.shape))), [(0, size)])
         else:
             plan = self._filters(dtype)
-            if isinstance(plan.get("paired"), dict):
-                # The orders that pair at this precision (filters3d.PAIRING_RTOL).
-                plan = dict(plan, paired=plan["paired"][dtype])
+            # The orders that pair at this precision (filters3d.PAIRING_RTOL).
+            plan = dict(plan, paired=plan["paired"][dtype])
             S = scattering3d(x, self.backend, plan, rotation_covariant, max_order, powers)
         return self._reshape_output(S, batch_shape, kept)
 

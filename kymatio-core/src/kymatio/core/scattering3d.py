@@ -115,8 +115,8 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
 
     by_degree = []
     # Whether the backend combines a real order m = 0 with the others (an optional method).
-    real_first = (getattr(type(backend), "modulus_rotation_paired_real", None)
-                  is not Backend.modulus_rotation_paired_real)
+    default = Backend.modulus_rotation_paired_real
+    real_first = getattr(type(backend), "modulus_rotation_paired_real", default) is not default
     pairs = plan.get("paired") or tuple((False,) * n_scales for _ in plan["harmonics"])
     for harmonics, scales, paired in zip(plan["harmonics"], plan["scales"], pairs):
         if not rotation_covariant:
@@ -126,10 +126,12 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
         l = (harmonics.shape[0] - 1) // 2
         # Orders m = 0..l only where -m pairs with m (see the module docstring); m = 0 apart, by a
         # real inverse FFT, where the backend can combine it with the others.
-        half = backend.take(harmonics, list(range(l, 2 * l + 1)), axis=0) if any(paired) else None
-        zero = backend.take(harmonics, [l], axis=0) if any(paired) and real_first else None
-        plus = (backend.take(harmonics, list(range(l + 1, 2 * l + 1)), axis=0)
-                if any(paired) and real_first and l > 0 else None)
+        half = zero = plus = None
+        if any(paired) and real_first:
+            zero = backend.take(harmonics, [l], axis=0)
+            plus = backend.take(harmonics, list(range(l + 1, 2 * l + 1)), axis=0) if l else None
+        elif any(paired):
+            half = backend.take(harmonics, list(range(l, 2 * l + 1)), axis=0)
 
         def wavelet_modulus(u_hat, j):
             """``(b, 1, ...)`` spectra -> ``(b, ...)`` moduli of the wavelets of scale ``j``."""

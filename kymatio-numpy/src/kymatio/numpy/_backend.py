@@ -10,7 +10,6 @@ import numpy as np
 import scipy.fft
 
 from kymatio.core._pocketfft import POCKETFFT as _POCKETFFT
-from kymatio.core._pocketfft import load_pocketfft as _load_pocketfft  # noqa: F401 (tests)
 from kymatio.core.backend import Backend
 
 __all__ = ["NumpyBackend", "backend", "usable_cpus"]
@@ -226,11 +225,12 @@ class NumpyBackend(Backend):
         """``sqrt(|x_0|**2 + weight * sum(|x_i|**2 for i >= 1))`` along ``axis``, accumulated in
         one output-sized buffer (a third of the passes over ``x`` of squaring it whole)."""
         axis = axis % x.ndim
-        acc = self._squares(x[(slice(None),) * axis + (slice(0, 1),)], axis)
-        if x.shape[axis] > 1:
+        if weight == 1.0 or x.shape[axis] == 1:
+            acc = self._squares(x, axis)
+        else:
+            acc = self._squares(x[(slice(None),) * axis + (slice(0, 1),)], axis)
             rest = self._squares(x[(slice(None),) * axis + (slice(1, None),)], axis)
-            if weight != 1.0:
-                rest *= weight
+            rest *= weight
             acc += rest
         return np.sqrt(acc, out=acc)
 
