@@ -268,6 +268,26 @@ def test_modulus_gradient_is_zero_at_zero():
     assert torch.equal(z.grad, torch.zeros_like(z))
 
 
+@pytest.mark.parametrize("dtype", [torch.complex64, torch.complex128])
+def test_modulus_gradient_is_finite_for_subnormal_values(dtype):
+    # The CPU forward is NumPy's abs (a hypot), positive for subnormal z where the squares
+    # underflow: grad / |z| overflowed there, and torch's complex z / |z| gave inf (a NaN
+    # gradient in the time-frequency scattering of a constant signal).
+    tiny = torch.finfo(torch.float32 if dtype == torch.complex64 else torch.float64).tiny
+    values = torch.tensor([tiny * 1e-3, tiny * 0.5j, -tiny * 1e-6 + tiny * 1e-5j, 3 - 4j, 0],
+                          dtype=dtype)
+    z = values.clone().requires_grad_()
+    out = backend.modulus(z)
+    np.testing.assert_array_equal(out.detach().numpy(), np.abs(values.numpy()))
+    (out * 1e3).sum().backward()
+    assert torch.isfinite(torch.view_as_real(z.grad)).all()
+    # The subnormal and zero entries get the zero subgradient; 3 - 4j gets 1e3 * z / |z|.
+    assert torch.equal(z.grad[[0, 1, 2, 4]], torch.zeros(4, dtype=dtype))
+    torch.testing.assert_close(z.grad[3], torch.tensor(1e3 * (0.6 - 0.8j), dtype=dtype))
+    if dtype == torch.complex128:
+        torch.autograd.gradcheck(backend.modulus, (torch.randn(6, dtype=dtype, requires_grad=True),))
+
+
 # -- buffers --------------------------------------------------------------------------------
 def test_filters_are_float32_buffers_and_follow_double():
     S = Scattering1D(J=4, shape=128, Q=2)
