@@ -17,6 +17,7 @@ from kymatio.core.filters3d import (
     get_3d_angles,
     solid_harmonic_3d,
     solid_harmonic_filter_bank,
+    solid_harmonic_factors,
 )
 
 
@@ -82,6 +83,14 @@ def test_solid_harmonic_matches_spherical_harmonics(shape, l, fourier):
 def test_l0_is_the_bare_gaussian():
     np.testing.assert_array_equal(solid_harmonic_3d(8, 8, 8, 2.0, 0)[0], gaussian_3d(8, 8, 8, 2.0))
     assert gaussian_3d(8, 8, 8, 2.0)[0, 0, 0] == 1.0
+
+
+@pytest.mark.parametrize("shape", [(8, 8, 8), (7, 10, 9)])
+def test_degree_0_harmonic_factor_is_exactly_one(shape):
+    # The 3-D algorithm skips the product with H_00 (scattering3d's `unit`).
+    harmonics = solid_harmonic_factors(*shape, J=1, L=2, sigma_0=1.0)["harmonics"]
+    assert harmonics[0].shape == (1,) + shape
+    assert np.array_equal(harmonics[0], np.ones_like(harmonics[0]))
 
 
 @pytest.mark.parametrize("l", range(1, 5))

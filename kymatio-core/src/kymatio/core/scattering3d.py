@@ -118,12 +118,16 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
     default = Backend.modulus_rotation_paired_real
     real_first = getattr(type(backend), "modulus_rotation_paired_real", default) is not default
     pairs = plan.get("paired") or tuple((False,) * n_scales for _ in plan["harmonics"])
-    for harmonics, scales, paired in zip(plan["harmonics"], plan["scales"], pairs):
+    factors = zip(plan["harmonics"], plan["scales"], pairs)
+    for degree, (harmonics, scales, paired) in enumerate(factors):
         if not rotation_covariant:
             harmonics = backend.take(harmonics, [0], axis=0)  # m = -l only
             paired = (False,) * n_scales
 
         l = (harmonics.shape[0] - 1) // 2
+        # H_{0,0} is the constant 1 (filters3d.solid_harmonic_factors): degree 0 is the Gaussian
+        # alone, and its product with the harmonic factor is skipped.
+        unit = degree == 0
         # Orders m = 0..l only where -m pairs with m (see the module docstring); m = 0 apart, by a
         # real inverse FFT, where the backend can combine it with the others.
         half = zero = plus = None
@@ -137,15 +141,15 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
             """``(b, 1, ...)`` spectra -> ``(b, ...)`` moduli of the wavelets of scale ``j``."""
             g = backend.cdgmm(u_hat, gaussians[j])
             if paired[j] and real_first:
-                wave0 = backend.irfft(backend.cdgmm(g, zero), ndim=3)          # (b, 1, ...) real
+                wave0 = backend.irfft(g if unit else backend.cdgmm(g, zero), ndim=3)  # (b, 1, ...)
                 waves = None if plus is None else backend.ifft_owned(backend.cdgmm(g, plus), ndim=3)
                 u = backend.modulus_rotation_paired_real(wave0, waves, axis=1)
             elif paired[j]:
-                waves = backend.ifft_owned(backend.cdgmm(g, half), ndim=3)  # (b, l+1, ...)
-                u = backend.modulus_rotation_paired(waves, axis=1)
+                waves = backend.ifft_owned(g if unit else backend.cdgmm(g, half), ndim=3)
+                u = backend.modulus_rotation_paired(waves, axis=1)          # over (b, l+1, ...)
             else:
-                waves = backend.ifft_owned(backend.cdgmm(g, harmonics), ndim=3)  # (b, 2l+1, ...)
-                u = backend.modulus_rotation(waves, axis=1)
+                waves = backend.ifft_owned(g if unit else backend.cdgmm(g, harmonics), ndim=3)
+                u = backend.modulus_rotation(waves, axis=1)                 # over (b, 2l+1, ...)
             return u if scales[j] == 1.0 else u * scales[j]
 
         steps = []
