@@ -379,9 +379,11 @@ def test_scattering_apply_takes_filters_as_argument(small):
     np.testing.assert_allclose(apply(filters, x), expected, rtol=1e-6,
                                atol=1e-6 * np.abs(expected).max())
     # The filters really are inputs: doubling every leaf doubles both factors of each wavelet
-    # (Gaussian and harmonic), so the first-order integrals of power 1 grow four times.
+    # (Gaussian and harmonic), so the first-order integrals of power 1 grow four times -- twice
+    # for degree 0, whose harmonic factor is the constant 1 and is not multiplied (scattering3d).
     doubled = jax.tree_util.tree_map(lambda a: 2 * a, filters)
-    np.testing.assert_allclose(apply(doubled, x)[..., 1, :, 1], 4 * expected[..., 1, :, 1],
+    growth = np.array([2.0] + [4.0] * (expected.shape[-2] - 1))[:, None]
+    np.testing.assert_allclose(apply(doubled, x)[..., 1, :, 1:2], growth * expected[..., 1, :, 1:2],
                                rtol=1e-5)
     with pytest.raises(ScatteringTypeError, match=f"sequence of {len(filters)} arrays"):
         apply(filters[:-1], x)

@@ -429,3 +429,32 @@ def test_modulus_rotation_paired_real_is_optional_and_both_3d_paths_agree():
     real_path = HarmonicScattering3D(J=2, shape=(16, 16, 16), L=2)(x)
     complex_path = HarmonicScattering3D(J=2, shape=(16, 16, 16), L=2, backend=ComplexOnly())(x)
     np.testing.assert_allclose(complex_path, real_path, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("kind", ["1d", "2d", "3d"])
+def test_float64_source_released_after_a_float32_conversion_and_rebuilt(kind):
+    import pickle
+
+    cls, kwargs, shape = TRANSFORMS[kind]
+    x = np.random.default_rng(6).standard_normal(shape)
+    S = cls(**kwargs)
+    out32 = S(x.astype(np.float32))
+    # The float32 copies share no array with the float64 source, which is let go...
+    assert S.__dict__["_filters_source"] is None
+    leaves = []
+    from kymatio.core._frontend import _map_arrays
+    _map_arrays(S._filters_cache["float32"], leaves.append)
+    assert leaves and all(a.dtype in (np.float32, np.complex64) for a in leaves)
+    # ... and built again, the same, where float64 is asked for (or by a copy).
+    fresh = cls(**kwargs)
+    np.testing.assert_array_equal(S(x), fresh(x))
+    np.testing.assert_array_equal(S(x.astype(np.float32)), out32)
+    copy = pickle.loads(pickle.dumps(S))
+    np.testing.assert_array_equal(copy(x), fresh(x))
+
+
+def test_filters_set_without_a_rebuild_are_kept():
+    S = HarmonicScattering3D(J=1, shape=(8, 8, 8), L=1)
+    S._set_filters(dict(S._filters_np))  # custom filters: nothing could build them again
+    S(np.zeros((8, 8, 8), np.float32))
+    assert S.__dict__["_filters_source"] is not None

@@ -35,7 +35,9 @@ TRANSFORMS = {
 }
 # Attribute caches that a call may fill (filters converted to the input's dtype, JAX's compiled
 # call): the only entries of an object's __dict__ that a call is allowed to touch.
-CACHES = ("_filters_cache", "_compiled_call")
+# What a call may change: the converted filters, JAX's compiled call, and the float64 source,
+# which is released after a conversion and built again on demand (ScatteringBase._filters).
+CACHES = ("_filters_cache", "_compiled_call", "_filters_source")
 
 
 def framework(name):

@@ -156,17 +156,45 @@ class ScatteringBase:
         )
 
     # -- filters --------------------------------------------------------------------------------
-    def _set_filters(self, filters: Any) -> None:
-        """Keep the NumPy float64 filters and forget every converted copy."""
-        self._filters_np = filters
+    def _set_filters(self, filters: Any, rebuild: str | None = None) -> None:
+        """Keep the NumPy float64 filters and forget every converted copy.
+
+        ``rebuild`` names a method of the transform that returns the same filters again. With
+        one, the float64 source is released once a conversion exists that does not share all of
+        its arrays (float32 ones: 350 of the 550 MB a float32 3-D transform of ``128**3`` held),
+        and built again if another precision is asked for.
+        """
+        self._filters_source = filters
+        self._filters_rebuild = rebuild
         self._filters_cache: dict[str, Any] = {}
+
+    @property
+    def _filters_np(self) -> Any:
+        """The NumPy float64 filters (built again here if they were released)."""
+        source = self.__dict__.get("_filters_source")
+        rebuild = self.__dict__.get("_filters_rebuild")
+        if source is None and rebuild is not None:
+            # Bookkeeping, not a new parameter: past the frontends' __setattr__ hooks (JAX drops
+            # its compiled call on any assignment).
+            source = self.__dict__["_filters_source"] = getattr(self, rebuild)()
+        return source
 
     def _filters(self, dtype: str) -> Any:
         """The filters as backend arrays of the real dtype ``dtype``, converted once and cached."""
         cached = self._filters_cache.get(dtype)
         if cached is None:
-            cached = _map_arrays(self._filters_np, lambda a: self._convert_filter(a, dtype))
+            source = self._filters_np
+            shared = []
+
+            def convert(array):
+                converted = self._convert_filter(array, dtype)
+                shared.append(converted is array)
+                return converted
+
+            cached = _map_arrays(source, convert)
             self._filters_cache[dtype] = cached
+            if self._filters_rebuild is not None and not all(shared):
+                self.__dict__["_filters_source"] = None  # (as above)
         return cached
 
     def _convert_filter(self, array: np.ndarray, dtype: str) -> Any:

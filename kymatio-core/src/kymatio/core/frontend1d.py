@@ -375,7 +375,7 @@ class ScatteringBase1D(ScatteringBase):  # numpydoc ignore=PR01
 
     def create_filters(self):
         """Build the filter banks (NumPy float64) and the width-first plan of the algorithm."""
-        self._set_filters(self._time_plan())
+        self._set_filters(self._time_plan(), rebuild="_time_plan")
 
     def _time_plan(self) -> dict:
         """Time filter banks ``phi_f``, ``psi1_f``, ``psi2_f`` and their width-first plan."""

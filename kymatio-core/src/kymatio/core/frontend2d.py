@@ -132,7 +132,15 @@ class ScatteringBase2D(ScatteringBase):  # numpydoc ignore=PR01
         bank = filter_bank(self._M_padded, self._N_padded, self.J, self.L)
         self._wavelets = [{k: v for k, v in w.items() if k != "levels"} for w in bank["psi"]]
         self._bank = None
-        self._set_filters(build_plan(bank["phi"], bank["psi"], self.J, self.L))
+        self._set_filters(build_plan(bank["phi"], bank["psi"], self.J, self.L),
+                          rebuild="_filter_plan")
+
+    def _filter_plan(self) -> dict:
+        """The width-first plan of the filter bank (what :meth:`create_filters` keeps)."""
+        bank = self._bank  # the full bank, kept only where phi or psi was read
+        if bank is None:
+            bank = filter_bank(self._M_padded, self._N_padded, self.J, self.L)
+        return build_plan(bank["phi"], bank["psi"], self.J, self.L)
 
     def _filter_bank(self) -> dict:
         if self._bank is None:

@@ -121,12 +121,16 @@ class ScatteringBase3D(ScatteringBase):  # numpydoc ignore=PR01
         check_filter_memory(self._filter_bytes(),
                             f"J={self.J}, L={self.L}, shape={self.shape}")
         self._check_scales()
+        self._full_filters = None
+        self._set_filters(self._factor_plan(), rebuild="_factor_plan")
+
+    def _factor_plan(self) -> dict:
+        """The factored bank the algorithm takes (:func:`~kymatio.core.scattering3d.scattering3d`)."""
         M, N, O = self.shape
         factors = solid_harmonic_factors(M, N, O, self.J, self.L, self.sigma_0)
-        self._full_filters = None
-        self._set_filters({"gaussians": factors["gaussians"], "harmonics": factors["harmonics"],
-                           "scales": tuple(tuple(float(s) for s in row) for row in factors["scales"]),
-                           "paired": factors["paired"]})
+        return {"gaussians": factors["gaussians"], "harmonics": factors["harmonics"],
+                "scales": tuple(tuple(float(s) for s in row) for row in factors["scales"]),
+                "paired": factors["paired"]}
 
     @property
     def filters(self) -> list:

@@ -215,8 +215,9 @@ class TimeOps:
         for group in self.plan["groups"]:
             width = step_width(budget, batch * (N >> group["k1"]))
             for start, stop in chunks(len(group["n1"]), width):
-                u1 = self.backend.modulus(self.wavelet(x_hat, slice_bank(group["psi"], start, stop)))
-                yield group, group["n1"][start:stop], u1
+                # Yielded without a local name: the suspended generator holds no reference to it.
+                yield group, group["n1"][start:stop], self.backend.modulus(
+                    self.wavelet(x_hat, slice_bank(group["psi"], start, stop)))
 
 
 def scattering1d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> list[Block]:
@@ -255,6 +256,7 @@ def scattering1d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> list[B
         u1_hat = backend.rfft(u1) if need_hat else None
         blocks.append(Block([(n,) for n in n1], ops.low_pass(u1_hat, k1) if average else u1,
                             s if average else k1))
+        del u1  # averaged, it is not needed by the second order: free for the steps below
         if not order2:
             continue
         # (B, c1, 1, N1) against (K2, N1): every first-order path meets every wavelet of the

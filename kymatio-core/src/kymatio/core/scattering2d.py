@@ -139,6 +139,7 @@ def scattering2d(x: Any, backend: Any, plan: dict, max_order: int = 2) -> Any:
         for a, b in chunks(L, step_width(budget, batch * M1 * N1)):
             u1 = wavelet_modulus(x_hat, slice_bank(psi[j1][0], a, b))  # (B, c1, M1, N1)
             u1_hat = backend.rfft(u1, ndim=2)
+            del u1  # not needed by the second order: its memory is free for the steps below
             order1.append(low_pass(u1_hat, j1))
             if max_order < 2 or j1 == J - 1:
                 continue

@@ -23,7 +23,8 @@ The wavelets factor as :math:`\hat\psi_{l,j,m} = s_{l,j}\, G_j\, H_{l,m}` (a Gau
 :func:`~kymatio.core.filters3d.solid_harmonic_factors`), so the bank holds :math:`J + 1` Gaussians and
 :math:`(L + 1)^2` harmonic factors instead of :math:`(J + 1)(L + 1)^2` volumes: a spectrum is
 multiplied by :math:`G_j`, then by all :math:`2l + 1` factors of a degree at once (one broadcast
-product, one batched inverse FFT), and :math:`s_{l,j} > 0` scales the modulus. The reference walks
+product, one batched inverse FFT), and :math:`s_{l,j} > 0` scales the modulus. :math:`H_{0,0} = 1`,
+so degree 0 skips that product (the plan's degree-0 factor is not read). The reference walks
 this tree one ``(l, j, m)`` at a time; here each step covers every order ``m`` of a degree for as
 many volumes as the step budget allows (``kymatio.core._batching``).
 
@@ -162,6 +163,7 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
                 if max_order < 2 or j1 == n_scales - 1:
                     continue
                 u1_hat = backend.rfft(backend.reshape(u1, (-1, 1) + spatial), ndim=3)
+                del u1  # free for the second-order steps below
                 for j2 in range(j1 + 1, n_scales):
                     rows[(j1, j2)] = backend.integrals(wavelet_modulus(u1_hat, j2), powers, ndim=3)
             steps.append(backend.stack([rows[key] for key in keys], axis=1))  # (b, K, P)

@@ -79,7 +79,8 @@ class TorchFrontend:
         super().__init__(*args, **kwargs)
 
     # -- filters as buffers -----------------------------------------------------------------------
-    def _set_filters(self, filters: Any) -> None:
+    def _set_filters(self, filters: Any, rebuild: str | None = None) -> None:
+        # (``rebuild`` is not used: the float64 bank stays, the source of every cast.)
         for name in self._sources():
             del self._buffers[name]
         self.__dict__.pop("_filters_cache", None)
