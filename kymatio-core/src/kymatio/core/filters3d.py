@@ -353,6 +353,8 @@ def pairing_defects(gaussians: np.ndarray, harmonics: list) -> list:
     def reflect(plane):  # k -> -k mod n on both axes of a 2-D array
         return np.roll(plane[::-1, ::-1], 1, axis=(0, 1))
 
+    # |G_j H| = G_j |H| (G_j >= 0): one real product per degree for every (j, m).
+    sub_gaussians = np.abs(gaussians[(slice(None),) + sub]).reshape(n_scales, 1, -1)
     ratios = []
     for l, stack in enumerate(harmonics):
         defects = []  # per axis: (J + 1, l + 1) maxima of |G_j E_m| over that Nyquist plane
@@ -363,8 +365,8 @@ def pairing_defects(gaussians: np.ndarray, harmonics: list) -> list:
                            - stack[(l + m,) + index]).ravel() for m in range(l + 1)])
             defects.append((g[:, None, :] * np.abs(e)[None]).max(axis=-1))
         defect = np.max(defects, axis=0)
-        peaks = np.array([[np.abs(gaussians[(j,) + sub] * stack[(l + m,) + sub]).max()
-                           for m in range(l + 1)] for j in range(n_scales)])
+        moduli = np.abs(stack[(slice(l, 2 * l + 1),) + sub]).reshape(1, l + 1, -1)
+        peaks = (sub_gaussians * moduli).max(axis=-1)                      # (J + 1, l + 1)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(peaks > 0, defect / peaks, np.where(defect > 0, np.inf, 0.0))
         ratios.append([float(v) for v in ratio.max(axis=1)])
