@@ -10,6 +10,7 @@ import numpy as np
 import scipy.fft
 
 from kymatio.core._pocketfft import POCKETFFT as _POCKETFFT
+from kymatio.core._squares import paired_real_sum_squares, sum_squares
 from kymatio.core.backend import Backend
 
 __all__ = ["NumpyBackend", "backend", "usable_cpus"]
@@ -233,44 +234,16 @@ class NumpyBackend(Backend):
         return np.abs(x)
 
     def modulus_rotation(self, x, axis):
-        return self._sum_squares(x, axis, 1.0)
+        acc = sum_squares(x, axis % x.ndim)
+        return np.sqrt(acc, out=acc)
 
     def modulus_rotation_paired(self, x, axis):
-        return self._sum_squares(x, axis, 2.0)
+        acc = sum_squares(x, axis % x.ndim, 2.0)
+        return np.sqrt(acc, out=acc)
 
     def modulus_rotation_paired_real(self, x0, x, axis):
-        axis = axis % x0.ndim
-        acc = np.square(x0[(slice(None),) * axis + (0,)])
-        if x is not None and x.shape[axis]:
-            rest = self._squares(x, axis)
-            rest *= 2.0
-            acc += rest
+        acc = paired_real_sum_squares(x0, x, axis % x0.ndim)
         return np.sqrt(acc, out=acc)
-
-    def _sum_squares(self, x, axis, weight):
-        """``sqrt(|x_0|**2 + weight * sum(|x_i|**2 for i >= 1))`` along ``axis``, accumulated in
-        one output-sized buffer (a third of the passes over ``x`` of squaring it whole)."""
-        axis = axis % x.ndim
-        if weight == 1.0 or x.shape[axis] == 1:
-            acc = self._squares(x, axis)
-        else:
-            acc = self._squares(x[(slice(None),) * axis + (slice(0, 1),)], axis)
-            rest = self._squares(x[(slice(None),) * axis + (slice(1, None),)], axis)
-            rest *= weight
-            acc += rest
-        return np.sqrt(acc, out=acc)
-
-    @staticmethod
-    def _squares(x, axis):
-        """``sum(|x_i|**2)`` along ``axis`` (of a complex ``x``) in one output-sized buffer."""
-        entry = [(slice(None),) * axis + (i,) for i in range(x.shape[axis])]
-        acc = np.square(x[entry[0]].real)
-        term = np.empty_like(acc)
-        acc += np.square(x[entry[0]].imag, out=term)
-        for index in entry[1:]:
-            acc += np.square(x[index].real, out=term)
-            acc += np.square(x[index].imag, out=term)
-        return acc
 
     def pad(self, x, pad_widths, mode="reflect"):
         widths = [(0, 0)] * (x.ndim - len(pad_widths)) + [tuple(w) for w in pad_widths]

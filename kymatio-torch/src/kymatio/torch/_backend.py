@@ -12,6 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from kymatio.core._squares import paired_real_sum_squares, sum_squares
 from kymatio.core.backend import Backend
 
 __all__ = ["TorchBackend", "backend"]
@@ -87,25 +88,6 @@ def _host_array(x: torch.Tensor) -> np.ndarray | None:
         return None
 
 
-def _host_squares(z: np.ndarray, axis: int, weight: float) -> np.ndarray:
-    """``|z_0|**2 + weight * sum(|z_i|**2, i >= 1)`` along ``axis`` of a complex array, accumulated
-    in one output-sized buffer."""
-    index = (slice(None),) * axis
-    acc = np.square(z[index + (0,)].real)
-    term = np.empty_like(acc)
-    acc += np.square(z[index + (0,)].imag, out=term)
-    if z.shape[axis] > 1:
-        rest = np.square(z[index + (1,)].real)
-        rest += np.square(z[index + (1,)].imag, out=term)
-        for i in range(2, z.shape[axis]):
-            rest += np.square(z[index + (i,)].real, out=term)
-            rest += np.square(z[index + (i,)].imag, out=term)
-        if weight != 1.0:
-            rest *= weight
-        acc += rest
-    return acc
-
-
 def apply_function(function: type, *args: Any) -> torch.Tensor:
     """``function.apply(*args)`` where autograd records it, ``function.forward(*args)`` elsewhere.
 
@@ -163,7 +145,7 @@ class _ModulusRotation(torch.autograd.Function):
     def forward(z, axis):
         host = _host_array(z)
         if host is not None:
-            return torch.from_numpy(np.sqrt(_host_squares(host, axis, 1.0)))
+            return torch.from_numpy(np.sqrt(sum_squares(host, axis)))
         return z.real.square().add_(z.imag.square()).sum(dim=axis).sqrt_()
 
     @staticmethod
@@ -186,7 +168,7 @@ class _ModulusRotationPaired(torch.autograd.Function):
     def forward(z, axis):
         host = _host_array(z)
         if host is not None:
-            return torch.from_numpy(np.sqrt(_host_squares(host, axis, 2.0)))
+            return torch.from_numpy(np.sqrt(sum_squares(host, axis, 2.0)))
         squares = z.real.square().add_(z.imag.square())
         first = squares.narrow(axis, 0, 1).squeeze(axis)
         rest = squares.narrow(axis, 1, squares.shape[axis] - 1).sum(dim=axis)
@@ -217,11 +199,7 @@ class _ModulusRotationPairedReal(torch.autograd.Function):
         host0 = _host_array(x0)
         host = None if z is None else _host_array(z)
         if host0 is not None and (z is None or host is not None):
-            acc = np.square(host0[(slice(None),) * axis + (0,)])
-            if host is not None and host.shape[axis]:
-                rest = _host_squares(host, axis, 1.0)
-                rest *= 2.0
-                acc += rest
+            acc = paired_real_sum_squares(host0, host, axis)
             return torch.from_numpy(np.sqrt(acc, out=acc))
         out = x0.squeeze(axis).square()
         if z is not None and z.shape[axis]:
