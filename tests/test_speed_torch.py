@@ -114,3 +114,32 @@ def test_rfft_mirrored_half_equals_the_full_transform(shape, ndim):
                                rtol=1e-12, atol=1e-12)
     assert torch.autograd.gradcheck(lambda t: torch.view_as_real(tb.backend.rfft(t, ndim)),
                                     (x.clone().requires_grad_(),))
+
+
+@pytest.mark.parametrize("dtype", [torch.complex64, torch.float64])
+def test_large_host_products_equal_torch_and_keep_autograd(monkeypatch, dtype):
+    # Past PRODUCT_HOST_MIN, products autograd does not record are written into NumPy's memory;
+    # recorded ones stay torch's (with their graph). Both equal x * y bit for bit.
+    monkeypatch.setattr(tb, "PRODUCT_HOST_MIN", 64)
+    allocated = []
+    original = tb._host_empty
+    monkeypatch.setattr(tb, "_host_empty", lambda *a: allocated.append(a[0]) or original(*a))
+    rng = np.random.default_rng(1)
+    x = torch.from_numpy(rng.standard_normal((2, 1, 8, 8))).to(dtype)
+    y = torch.from_numpy(rng.standard_normal((3, 8, 8))).to(dtype)
+    with torch.no_grad():
+        out = tb._product(x, y)
+    assert out.shape == (2, 3, 8, 8) and out.dtype == dtype
+    torch.testing.assert_close(out, x * y, rtol=0, atol=0)
+    assert allocated == [(2, 3, 8, 8)]
+    with torch.no_grad():
+        small = tb._product(x[:, :, :2, :2], y[:, :2, :2])  # 24 elements: below the threshold
+    torch.testing.assert_close(small, x[:, :, :2, :2] * y[:, :2, :2], rtol=0, atol=0)
+    assert allocated == [(2, 3, 8, 8)]
+    xg = x.clone().requires_grad_()
+    recorded = tb._product(xg, y)
+    assert recorded.grad_fn is not None and allocated == [(2, 3, 8, 8)]
+    torch.testing.assert_close(recorded.detach(), x * y, rtol=0, atol=0)
+    (grad,) = torch.autograd.grad(recorded.sum().real if dtype.is_complex else recorded.sum(), xg)
+    torch.testing.assert_close(grad, y.sum(dim=0, keepdim=True).expand_as(x).conj().resolve_conj()
+                               if dtype.is_complex else y.sum(dim=0).expand_as(x))
