@@ -143,3 +143,26 @@ def test_large_host_products_equal_torch_and_keep_autograd(monkeypatch, dtype):
     (grad,) = torch.autograd.grad(recorded.sum().real if dtype.is_complex else recorded.sum(), xg)
     torch.testing.assert_close(grad, y.sum(dim=0, keepdim=True).expand_as(x).conj().resolve_conj()
                                if dtype.is_complex else y.sum(dim=0).expand_as(x))
+
+
+@pytest.mark.parametrize("ndim,shape", [(1, (3, 2, 40)), (3, (2, 3, 6, 4, 8))])
+@pytest.mark.parametrize("dtype", [torch.complex64, torch.complex128])
+def test_piecewise_inverse_ffts_equal_one_call(monkeypatch, ndim, shape, dtype):
+    rng = np.random.default_rng(ndim)
+    x = torch.from_numpy(rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).to(dtype)
+    dims = tuple(range(-ndim, 0))
+    whole = torch.fft.ifftn(x, dim=dims)
+    real = torch.fft.irfftn(x[..., : shape[-1] // 2 + 1], s=shape[-ndim:], dim=dims)
+    signal = int(np.prod(shape[-ndim:]))
+    monkeypatch.setattr(tb, "FFT_PIECE", 2 * signal)  # pieces of two signals, the last one shorter
+    assert len(tb._pieces(x, ndim)) == -(-int(np.prod(shape[:-ndim])) // 2)
+    rtol = 1e-6 if dtype == torch.complex64 else 1e-13
+    with torch.no_grad():
+        for got, expected in [(tb.backend.ifft(x, ndim), whole),
+                              (tb.backend.ifft_owned(x.clone(), ndim), whole),
+                              (tb.backend.irfft(x, ndim), real)]:
+            assert got.shape == expected.shape and got.dtype == expected.dtype
+            torch.testing.assert_close(got, expected, rtol=rtol, atol=rtol)
+    # Recorded by autograd, or 2-D: one call.
+    assert tb._pieces(x.clone().requires_grad_(), ndim) is None
+    assert tb._pieces(x.reshape(-1, shape[-2], shape[-1]), 2) is None
