@@ -2,8 +2,9 @@
 
 Usage: ``python benchmarks/case.py IMPL CASE [--batch B] [--save DIR]``
 
-``IMPL`` is ``numpy`` or ``torch`` (this project's frontends, run from the project's ``.venv``) or
-``ref-numpy`` / ``ref-torch`` (kymatio 0.3.0 from PyPI, run from ``benchmarks/.venv-ref``); ``CASE``
+``IMPL`` is ``numpy`` or ``torch`` (this project's frontends, run from the project's ``.venv``;
+``torch-ops`` is the torch frontend with ``cpu_inference="torch"``: torch's own operations instead of
+the NumPy kernels that its CPU inference runs by default) or ``ref-numpy`` / ``ref-torch`` (kymatio 0.3.0 from PyPI, run from ``benchmarks/.venv-ref``); ``CASE``
 is a key of :data:`CASES`. The script is run in a fresh interpreter per (impl, case) by
 ``benchmarks/run.py`` so that peak memory and import state are not shared between measurements.
 
@@ -43,7 +44,7 @@ CASES = {
     "3d-J2-L2-32": (3, dict(J=2, L=2, shape=(32, 32, 32)), (4, 32, 32, 32)),
     "3d-J2-L2-128": (3, dict(J=2, L=2, shape=(128, 128, 128)), (2, 128, 128, 128)),
 }
-IMPLS = ("numpy", "torch", "ref-numpy", "ref-torch")
+IMPLS = ("numpy", "torch", "torch-ops", "ref-numpy", "ref-torch")
 CLASS = {1: "Scattering1D", 2: "Scattering2D", 3: "HarmonicScattering3D"}
 
 # A forward call shorter than this is repeated inside one timed repetition.
@@ -76,9 +77,41 @@ def input_shape(case, batch):
     return (batch,) + shape[1:]
 
 
+def warm_up(framework):
+    """Run each kind of operation the transforms use once on a tiny array, for every
+    implementation alike: the first FFT, concatenation or reduction of a process loads library
+    code and starts thread pools (the first torch FFT adds 15 MB of resident memory, the first
+    reduction 4 MB), which would otherwise count in the peak memory of whichever side calls it
+    first, and which says nothing about the transform."""
+    a = np.random.RandomState(0).randn(4, 16, 16).astype(np.float32)
+    if framework == "torch":
+        import torch
+
+        w = torch.from_numpy(a)
+        for d in (1, 2, 3):
+            dims = tuple(range(-d, 0))
+            c = torch.fft.fftn(w, dim=dims)
+            torch.fft.ifftn(c, dim=dims), torch.fft.rfftn(w, dim=dims), torch.fft.irfftn(c, dim=dims)
+        torch.cat([w, w.flip(-1)], -1), (w * w).sum(), (c * c).abs(), w.sum(dim=(-2, -1))
+        torch.index_select(w, -1, torch.arange(3)), torch.nn.functional.pad(w, (2, 2), mode="reflect")
+        return
+    for d in (1, 2, 3):
+        axes = tuple(range(-d, 0))
+        c = np.fft.fftn(a, axes=axes)
+        np.fft.ifftn(c, axes=axes), np.fft.rfftn(a, axes=axes), np.fft.irfftn(c, axes=axes)
+    try:
+        import scipy.fft
+    except ImportError:
+        return
+    for d in (1, 2, 3):
+        axes = tuple(range(-d, 0))
+        c = scipy.fft.fftn(a, axes=axes)
+        scipy.fft.ifftn(c, axes=axes), scipy.fft.rfftn(a, axes=axes), scipy.fft.irfftn(c, axes=axes)
+
+
 def load(impl, dim):
     """Import the frontend class and return ``(cls, to_input, to_numpy, context)``."""
-    framework = impl.replace("ref-", "")
+    framework = impl.replace("ref-", "").replace("-ops", "")
     module = __import__("kymatio." + framework, fromlist=[CLASS[dim]])
     cls = getattr(module, CLASS[dim])
     if not impl.startswith("ref-"):
@@ -108,6 +141,13 @@ def main(argv=None):
 
     dim, kwargs, _ = CASES[args.case]
     cls, to_input, to_numpy, no_grad = load(args.impl, dim)
+    warm_up(args.impl.replace("ref-", "").replace("-ops", ""))
+    if args.impl == "torch-ops":
+        make = cls
+        def cls(**kw):  # noqa: E306
+            S = make(**kw)
+            S.cpu_inference = "torch"
+            return S
     x = to_input(np.random.RandomState(42).randn(*input_shape(args.case, args.batch)).astype(np.float32))
     base = rss_mb()
 

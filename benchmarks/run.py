@@ -57,6 +57,11 @@ def probe_ref(framework):
     return lines[-1] if lines else "exit status %d" % proc.returncode
 
 
+def ref_of(impl):
+    """0.3.0's implementation that ``impl`` is compared with (``torch-ops``: ``ref-torch``)."""
+    return "ref-" + impl.replace("-ops", "")
+
+
 def child_env():
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
@@ -143,7 +148,9 @@ def geomean(xs):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", default=",".join(CASES), help="comma-separated case names")
-    parser.add_argument("--impls", default="numpy,torch", help="our frameworks: numpy,torch")
+    parser.add_argument("--impls", default="numpy,torch",
+                        help="ours, compared with 0.3.0's frontend of the same framework: numpy, "
+                             "torch, torch-ops (torch with cpu_inference='torch')")
     parser.add_argument("--batch", action="append", default=[], help="CASE=B overrides the batch")
     parser.add_argument("--json", default=None, help="also write every raw result to this file")
     parser.add_argument("--rounds", type=int, default=2,
@@ -161,7 +168,7 @@ def main(argv=None):
     ensure_ref_venv()
     skipped = {}
     for fw in frameworks:
-        reason = probe_ref(fw)
+        reason = probe_ref(fw.replace("-ops", ""))
         if reason:
             skipped[fw] = reason
             print("SKIP %s rows: kymatio 0.3.0 %s frontend does not import: %s" % (fw, fw, reason))
@@ -175,7 +182,7 @@ def main(argv=None):
             runs = {}
             for round_ in range(max(1, args.rounds)):
                 for fw in frameworks:
-                    pair = [fw, "ref-" + fw]
+                    pair = [fw, ref_of(fw)]
                     if (i + round_) % 2:
                         pair.reverse()
                     for impl in pair:
@@ -188,14 +195,15 @@ def main(argv=None):
             results = {impl: best_of(r) for impl, r in runs.items()}
             errors = {}
             for fw in frameworks:
-                if "error" not in results[fw] and "error" not in results["ref-" + fw]:
-                    errors[fw] = compare(case, save_dir, fw, "ref-" + fw)
-            if len(frameworks) == 2 and all("error" not in results[f] for f in frameworks):
+                if "error" not in results[fw] and "error" not in results[ref_of(fw)]:
+                    errors[fw] = compare(case, save_dir, fw, ref_of(fw))
+            if ({"numpy", "torch"} <= set(frameworks)
+                    and all("error" not in results[f] for f in ("numpy", "torch"))):
                 errors["numpy-vs-torch"] = compare(case, save_dir, "numpy", "torch")
         finally:
             shutil.rmtree(save_dir, ignore_errors=True)
         for fw in frameworks:
-            o, r = results[fw], results["ref-" + fw]
+            o, r = results[fw], results[ref_of(fw)]
             rows.append({
                 "case": case, "framework": fw,
                 "batch": "x".join(str(n) for n in (o.get("input_shape") or r.get("input_shape") or [])),

@@ -37,7 +37,7 @@ TRANSFORMS = {
 # call): the only entries of an object's __dict__ that a call is allowed to touch.
 # What a call may change: the converted filters, JAX's compiled call, and the float64 source,
 # which is released after a conversion and built again on demand (ScatteringBase._filters).
-CACHES = ("_filters_cache", "_compiled_call", "_filters_source")
+CACHES = ("_filters_cache", "_compiled_call", "_filters_source", "_numpy_view")
 
 
 def framework(name):

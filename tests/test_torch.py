@@ -44,9 +44,31 @@ def pair(cls, *args, **kwargs):
 
 
 def run(S, x):
-    """``S`` (converted to the dtype of ``x``) on the NumPy array ``x``."""
+    """``S`` (converted to the dtype of ``x``) on the NumPy array ``x``, with torch's operations;
+    checked against the NumPy kernels that its CPU inference runs by default."""
     S = S.double() if x.dtype == np.float64 else S.float()
-    return S(torch.from_numpy(x))
+    S.cpu_inference = "torch"
+    out = S(torch.from_numpy(x))
+    S.cpu_inference = "numpy"
+    assert_same_output(S(torch.from_numpy(x)), out, x.dtype.type)
+    return out
+
+
+def assert_same_output(got, expected, dtype):
+    """The same structure (dicts, lists, path fields) with close tensors at every leaf."""
+    assert type(got) is type(expected)
+    if isinstance(expected, dict):
+        assert list(got) == list(expected)
+        for key in expected:
+            assert_same_output(got[key], expected[key], dtype)
+    elif isinstance(expected, (list, tuple)):
+        assert len(got) == len(expected)
+        for a, b in zip(got, expected):
+            assert_same_output(a, b, dtype)
+    elif isinstance(expected, torch.Tensor):
+        assert_close(got, expected.detach().numpy(), dtype)
+    else:
+        assert got == expected
 
 
 def assert_close(out, expected, dtype):
@@ -419,6 +441,90 @@ def test_batch_in_chunks_gives_the_same_numbers_and_gradients(kind, monkeypatch)
     torch.testing.assert_close(chunked, whole, rtol=1e-12, atol=1e-14)
     scale = float(grad_whole.abs().max())
     torch.testing.assert_close(grad_chunked, grad_whole, rtol=1e-12, atol=1e-11 * scale)
+
+
+# -- CPU inference with the NumPy kernels ------------------------------------------------------------
+@pytest.fixture
+def numpy_calls(monkeypatch):
+    """Counts the NumPy backend's real FFTs, with the FFT threads they were asked for."""
+    calls = []
+    original = type(numpy_backend).rfft
+
+    def rfft(self, x, ndim=1):
+        calls.append(self.workers)
+        return original(self, x, ndim)
+
+    monkeypatch.setattr(type(numpy_backend), "rfft", rfft)
+    return calls
+
+
+def test_cpu_inference_runs_the_numpy_kernels_only_without_autograd(numpy_calls):
+    S = Scattering1D(J=5, shape=256, Q=4)
+    x = torch.randn(3, 256, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        fast = S(x)
+    assert numpy_calls and not fast.requires_grad
+    expected = kymatio.numpy.Scattering1D(J=5, shape=256, Q=4)(x.numpy())
+    np.testing.assert_allclose(fast.numpy(), expected, rtol=0, atol=1e-6 * np.abs(expected).max())
+    numpy_calls.clear()
+    recorded = S(x.clone().requires_grad_())
+    assert not numpy_calls and recorded.grad_fn is not None
+    torch.testing.assert_close(recorded.detach(), fast, rtol=2e-6, atol=2e-6 * float(fast.abs().max()))
+    S.cpu_inference = "torch"
+    with torch.no_grad():
+        S(x)
+    assert not numpy_calls
+    with torch.inference_mode():  # inference tensors, which keep no version counter
+        S.cpu_inference = "numpy"
+        torch.testing.assert_close(S(x), fast, rtol=0, atol=0)
+    assert numpy_calls
+
+
+def test_cpu_inference_follows_the_module(numpy_calls):
+    S = HarmonicScattering3D(J=1, shape=(8, 8, 8), L=1)
+    x = torch.randn(2, 8, 8, 8, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        both = S(x)
+        S.max_order = 1  # settable parameters apply at once
+        first = S(x)
+        assert first.shape[1] < both.shape[1]
+        S.cpu_inference = "torch"
+        torch.testing.assert_close(first, S(x))
+        S.cpu_inference = "numpy"
+        state = {k: torch.zeros_like(v) for k, v in S.state_dict().items()}
+        S.load_state_dict(state)  # in-place writes to the buffers: the NumPy arrays see them
+        assert float(S(x).abs().max()) == 0.0
+        S64 = copy.deepcopy(S).double()
+        assert S64(x.double()).dtype == torch.float64
+    assert numpy_calls
+
+
+def test_cpu_inference_uses_torch_threads(numpy_calls):
+    S = Scattering2D(J=2, shape=(32, 32), L=4)
+    x = torch.randn(64, 32, 32, generator=torch.Generator().manual_seed(2))
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        with torch.no_grad():
+            one = S(x)
+        assert numpy_calls and set(numpy_calls) == {1}
+    finally:
+        torch.set_num_threads(threads)
+    S.cpu_inference = "torch"
+    with torch.no_grad():
+        torch.testing.assert_close(one, S(x), rtol=2e-6, atol=2e-6 * float(one.abs().max()))
+
+
+def test_cpu_inference_keeps_another_backend_and_checks_its_value(numpy_calls):
+    class Mine(TorchBackend):
+        name = "mine"
+
+    S = Scattering1D(J=3, shape=64, backend=Mine())
+    with torch.no_grad():
+        S(torch.zeros(2, 64))
+    assert not numpy_calls  # a backend the user chose computes
+    with pytest.raises(ValueError, match="cpu_inference must be 'numpy' or 'torch', got 'jax'"):
+        S.cpu_inference = "jax"
 
 
 def test_numpy_backend_is_refused():

@@ -18,6 +18,9 @@ __all__ = ["NumpyBackend", "backend", "usable_cpus"]
 # Set to 1 inside the threads of a batch split (kymatio.numpy's frontends): each thread's FFTs then
 # run on that thread alone instead of every thread asking scipy.fft for every core.
 _SINGLE_THREADED = contextvars.ContextVar("kymatio_numpy_single_threaded", default=False)
+# A bound on the threads of the calls made in this context (0: none): the torch frontends' CPU
+# inference runs these kernels within torch.get_num_threads().
+_THREAD_LIMIT = contextvars.ContextVar("kymatio_numpy_thread_limit", default=0)
 
 
 def usable_cpus() -> int:
@@ -106,7 +109,12 @@ class NumpyBackend(Backend):
     def workers(self) -> int:
         """Threads of each FFT: ``-1`` for every core (the default), or a positive number. Also the
         number of batch chunks the NumPy frontends compute in parallel (``-1``: one per core)."""
-        return 1 if _SINGLE_THREADED.get() else self._workers
+        if _SINGLE_THREADED.get():
+            return 1
+        limit = _THREAD_LIMIT.get()
+        if limit:
+            return min(limit, usable_cpus()) if self._workers == -1 else min(limit, self._workers)
+        return self._workers
 
     @workers.setter
     def workers(self, value: int) -> None:
@@ -131,6 +139,19 @@ class NumpyBackend(Backend):
             yield
         finally:
             _SINGLE_THREADED.reset(token)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def threads_at_most(threads: int):
+        """Within this context (in this thread), FFTs and batch splits use at most ``threads``
+        threads (a positive integer)."""
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+            raise ValueError(f"threads must be an integer >= 1, got {threads!r}.")
+        token = _THREAD_LIMIT.set(threads)
+        try:
+            yield
+        finally:
+            _THREAD_LIMIT.reset(token)
 
     def asarray(self, array, dtype):
         return np.ascontiguousarray(array, dtype=dtype)
