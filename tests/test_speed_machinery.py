@@ -458,3 +458,164 @@ def test_filters_set_without_a_rebuild_are_kept():
     S._set_filters(dict(S._filters_np))  # custom filters: nothing could build them again
     S(np.zeros((8, 8, 8), np.float32))
     assert S.__dict__["_filters_source"] is not None
+
+
+# -- low-passes as matrix products in space ------------------------------------------------------
+def _lowpass_by_fft(u, g, k, ndim):
+    """The formula: the spectrum times g, periodised, then the inverse FFT of the subsampled size."""
+    spectrum = np.fft.fftn(u, axes=tuple(range(-ndim, 0)))
+    return np.fft.ifftn(periodized_reference(spectrum, g, k, ndim), axes=tuple(range(-ndim, 0))).real
+
+
+def _even_gaussian(n, width):
+    q = np.minimum(np.arange(n), n - np.arange(n))
+    return np.exp(-q**2 / (2 * width**2))
+
+
+@pytest.mark.parametrize("shape,k", [((24,), 1), ((24,), 4), ((16, 24), 2), ((40, 40), 4),
+                                     ((12, 8), 4), ((8, 8, 16), 2)])
+@pytest.mark.parametrize("width", [0.8, 4.0])
+def test_lowpass_operators_equal_the_fourier_route(shape, k, width):
+    from kymatio.core._periodize import RealOperator, lowpass_operators
+
+    ndim = len(shape)
+    lines = [_even_gaussian(n, width * (1 + d)) for d, n in enumerate(shape)]
+    g = lines[0]
+    for line in lines[1:]:
+        g = np.multiply.outer(g, line)
+    ops = lowpass_operators(g * 0.7, k, ndim)
+    assert ops is not None and all(isinstance(A, RealOperator) for A in ops)
+    assert [A.shape for A in ops] == [(n // k, n) for n in shape]
+    u = np.random.default_rng(len(shape) + k).standard_normal((3, 2) + shape)
+    expected = _lowpass_by_fft(u, g * 0.7, k, ndim)
+    got = numpy_backend.apply_matrices(u, ops)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-13 * np.abs(expected).max())
+
+
+def test_lowpass_operators_refuse_filters_that_are_not_real_even_and_separable():
+    from kymatio.core._periodize import lowpass_operators
+
+    g = np.multiply.outer(_even_gaussian(16, 2.0), _even_gaussian(16, 3.0))
+    assert lowpass_operators(g, 2, 2) is not None
+    assert lowpass_operators(g + 1e-3 * np.eye(16), 2, 2) is None            # not separable
+    odd = np.multiply.outer(np.roll(_even_gaussian(16, 2.0), 1), _even_gaussian(16, 3.0))
+    assert lowpass_operators(odd, 2, 2) is None                              # not even
+    assert lowpass_operators(g * (1 + 1e-3j), 2, 2) is None                  # not real
+    assert lowpass_operators(g * (1 + 0j), 2, 2) is not None                 # real in a complex dtype
+    assert lowpass_operators(g, 3, 2) is None                                # k does not divide
+    assert lowpass_operators(np.zeros((4, 4)), 2, 2) is None
+
+
+@pytest.mark.parametrize("J,L,shape,max_order", [(1, 3, (16, 16), 2), (2, 8, (32, 32), 2),
+                                                 (3, 4, (40, 56), 2), (4, 2, (64, 48), 2),
+                                                 (3, 6, (32, 32), 1), (6, 2, (64, 64), 2)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_2d_low_passes_in_space_equal_the_fourier_route(J, L, shape, max_order, dtype, monkeypatch):
+    from kymatio.numpy._backend import NumpyBackend
+
+    x = np.random.default_rng(J * L).standard_normal((3,) + shape).astype(dtype)
+    S = Scattering2D(J=J, shape=shape, L=L, max_order=max_order)
+    assert all(ops is not None for ops in S._filters(np.dtype(dtype).name)["phi_ops"])
+    in_space = S(x)
+    monkeypatch.setattr(NumpyBackend, "matrix_products", False)
+    fourier = S(x)
+    tol = 2e-6 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(in_space, fourier, rtol=0, atol=tol * np.abs(fourier).max())
+    assert in_space.dtype == fourier.dtype == dtype
+
+
+def test_2d_takes_the_matrix_route_only_on_backends_that_have_it(monkeypatch):
+    from kymatio.numpy._backend import NumpyBackend
+
+    calls = []
+
+    class Counting(NumpyBackend):
+        name = "numpy-counting"
+
+        def apply_matrices(self, x, matrices):
+            calls.append(tuple(x.shape))
+            return super().apply_matrices(x, matrices)
+
+    x = np.random.default_rng(1).standard_normal((2, 32, 32))
+    S = Scattering2D(J=3, shape=(32, 32), L=2, backend=Counting())
+    S.backend.workers = 1
+    reference = Scattering2D(J=3, shape=(32, 32), L=2)(x)
+    np.testing.assert_allclose(S(x), reference, rtol=0, atol=1e-13 * np.abs(reference).max())
+    # Every second-order low-pass at least (their FFTs are saved), and the last first-order scale.
+    assert len(calls) >= 1 + 3
+    calls.clear()
+    monkeypatch.setattr(Counting, "matrix_products", False)
+    np.testing.assert_allclose(S(x), reference, rtol=0, atol=1e-13 * np.abs(reference).max())
+    assert calls == []
+    with pytest.raises(NotImplementedError):
+        Backend().apply_matrices(x, [np.eye(32)])
+
+
+def test_matrix_filters_stay_real_under_complex_filters():
+    S = Scattering2D(J=2, shape=(16, 16), L=2)
+    plan = S._filters("float32")
+    assert all(A.dtype == np.float32 and type(A) is np.ndarray for ops in plan["phi_ops"] for A in ops)
+    assert plan["phi"][0]["filters"].dtype == np.complex64  # the banks are complex as before
+
+
+def test_blas_single_threaded_nests_across_threads_and_restores():
+    import threading
+
+    from kymatio.numpy import _blas
+
+    controllers = _blas._controllers()
+    assert controllers, "threadpoolctl found no BLAS library of NumPy"
+    before = [c.num_threads for c in controllers]
+    inside = threading.Event()
+    release = threading.Event()
+    seen = []
+
+    def worker():
+        with _blas.blas_single_threaded():
+            inside.set()
+            release.wait(10)
+            seen.append([c.num_threads for c in controllers])
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    inside.wait(10)
+    with _blas.blas_single_threaded():
+        assert all(c.num_threads == 1 for c in controllers)
+    # The other thread is still inside: one thread, although this one left.
+    assert all(c.num_threads == 1 for c in controllers)
+    release.set()
+    thread.join(10)
+    assert seen == [[1] * len(controllers)]
+    assert [c.num_threads for c in controllers] == before
+
+
+@pytest.mark.parametrize("N,n", [(20, 10), (240, 30), (6, 3)])
+def test_apply_matrices_rounds_each_signal_alike_whatever_the_batch(N, n):
+    rng = np.random.default_rng(N)
+    A = rng.standard_normal((n, N)).astype(np.float32)
+    B = rng.standard_normal((n, N)).astype(np.float32)
+    x = rng.standard_normal((37, N, N)).astype(np.float32)
+    whole = numpy_backend.apply_matrices(x, [A, B])
+    np.testing.assert_allclose(whole, A @ x @ B.T, rtol=0, atol=1e-5 * np.abs(whole).max())
+    for a, b in [(0, 1), (3, 5), (5, 36)]:
+        np.testing.assert_array_equal(numpy_backend.apply_matrices(x[a:b].copy(), [A, B]), whole[a:b])
+        with numpy_backend.single_threaded():
+            np.testing.assert_array_equal(numpy_backend.apply_matrices(x[a:b], [A, B]), whole[a:b])
+
+
+def test_split_batch_leaves_the_blas_threads_as_they_were(two_threads):
+    """The pool's threads set BLAS to one thread; the limit comes back once they are done, and
+    can still be set from the calling thread (threadpoolctl lets only one thread set it)."""
+    from kymatio.numpy import _blas
+
+    controllers = _blas._controllers()
+    for controller in controllers:
+        _blas._set_threads(controller, 2)
+    S = Scattering2D(J=2, shape=(32, 32), L=2)
+    for _ in range(2):
+        S(np.random.default_rng(3).standard_normal((4, 32, 32)))
+        assert [c.num_threads for c in controllers] == [2] * len(controllers)
+    with _blas.blas_single_threaded():
+        assert [c.num_threads for c in controllers] == [1] * len(controllers)
+    assert [c.num_threads for c in controllers] == [2] * len(controllers)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ._errors import (FixedParameterError, KymatioError, ScatteringTypeError,
                       ScatteringValueError, UnsupportedParameterError)
+from ._periodize import RealOperator
 
 __all__ = ["ScatteringBase", "DEFAULT_MAX_FILTER_BYTES", "max_filter_bytes", "check_filter_memory"]
 
@@ -198,7 +199,8 @@ class ScatteringBase:
         return cached
 
     def _convert_filter(self, array: np.ndarray, dtype: str) -> Any:
-        as_complex = np.iscomplexobj(array) or getattr(self.backend, "complex_filters", False)
+        as_complex = np.iscomplexobj(array) or (getattr(self.backend, "complex_filters", False)
+                                                and not isinstance(array, RealOperator))
         target = _COMPLEX[dtype] if as_complex else dtype
         return self.backend.asarray(array, target)
 

@@ -25,10 +25,27 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ALIAS_RTOL", "alias_bank", "slice_bank"]
+__all__ = ["ALIAS_RTOL", "SEPARABLE_RTOL", "RealOperator", "alias_bank", "lowpass_operators",
+           "real_operator", "slice_bank"]
 
 #: A block is dropped when every filter of the stack stays below this fraction of its peak there.
 ALIAS_RTOL = 1e-15
+#: A low-pass counts as real, even and separable when it departs from that by at most this
+#: fraction of its peak (the 2-D Gaussians of the banks: ~1e-16).
+SEPARABLE_RTOL = 1e-12
+
+
+class RealOperator(np.ndarray):
+    """A real matrix of a plan (a NumPy array subclass, float64).
+
+    The frontends convert it to a real array of the input's precision even for the backends that
+    take every filter as a complex array (:attr:`kymatio.core.backend.Backend.complex_filters`).
+    """
+
+
+def real_operator(array: Any) -> RealOperator:
+    """``array`` as a contiguous float64 :class:`RealOperator`."""
+    return np.ascontiguousarray(array, dtype=np.float64).view(RealOperator)
 
 
 def alias_bank(filters: Any, k: int, ndim: int = 1, rtol: float = ALIAS_RTOL) -> dict:
@@ -92,3 +109,79 @@ def slice_bank(bank: dict, start: int, stop: int) -> dict:
     if isinstance(filters, (list, tuple)):
         return dict(bank, filters=[f[start:stop] for f in filters])
     return dict(bank, filters=filters[:, start:stop])
+
+
+def lowpass_operators(filters: Any, k: int, ndim: int,
+                      rtol: float = SEPARABLE_RTOL) -> list[RealOperator] | None:
+    r"""Per-axis real matrices of the low-pass and subsampling by ``k`` of a real signal.
+
+    For a real, even filter :math:`g` in the Fourier domain, low-passing a real signal :math:`u` of
+    length :math:`N` and subsampling it by :math:`k`, :math:`y = \mathcal F^{-1} P_k(\hat u\, g)`
+    (the periodised product, then an inverse FFT of length :math:`N/k`), is the real matrix product
+
+    .. math::
+
+        y[p] = \sum_t h[(k p - t) \bmod N]\, u[t], \qquad h = \mathcal F^{-1} g,
+
+    and a separable filter :math:`g = g_1 \otimes \dots \otimes g_d` gives one such matrix per
+    axis. For the small outputs of the scattering low-passes (a few dozen samples per axis) these
+    products cost a fraction of the FFTs they replace.
+
+    Parameters
+    ----------
+    filters : ndarray
+        ``(*S)``: one real Fourier-domain filter over ``ndim`` axes, each a multiple of ``k``.
+    k : int
+        Subsampling factor along every axis.
+    ndim : int
+        Number of axes.
+    rtol : float
+        Tolerance, relative to the peak, of the realness, evenness and separability checks.
+
+    Returns
+    -------
+    list of RealOperator or None
+        ``ndim`` matrices, the one of axis ``d`` of shape ``(S[d] // k, S[d])``; None when the
+        filter is not real, even and separable to ``rtol``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.exp(-np.minimum(np.arange(8), 8 - np.arange(8)) ** 2 / 2.0)
+    >>> [A] = lowpass_operators(g, 2, ndim=1)
+    >>> u = np.arange(8.0)
+    >>> y = np.fft.ifft((np.fft.fft(u) * g).reshape(2, 4).mean(axis=0)).real
+    >>> bool(np.allclose(A @ u, y))
+    True
+    """
+    filters = np.asarray(filters)
+    if filters.ndim != ndim or any(n % k for n in filters.shape):
+        return None
+    if np.iscomplexobj(filters):
+        if np.abs(filters.imag).max(initial=0.0) > rtol * np.abs(filters).max(initial=0.0):
+            return None
+        filters = filters.real
+    filters = np.asarray(filters, dtype=np.float64)
+    peak_index = np.unravel_index(np.argmax(np.abs(filters)), filters.shape)
+    peak = filters[peak_index]
+    if peak == 0:
+        return None
+    # A rank-one filter is the outer product of its lines through the peak, over peak**(d-1).
+    lines = [filters[tuple(slice(None) if a == d else peak_index[a] for a in range(ndim))]
+             for d in range(ndim)]
+    lines[0] = lines[0] / peak ** (ndim - 1)
+    outer = lines[0]
+    for line in lines[1:]:
+        outer = np.multiply.outer(outer, line)
+    tol = rtol * abs(peak)
+    if np.abs(outer - filters).max() > tol:
+        return None
+    matrices = []
+    for line in lines:
+        n = line.shape[0]
+        if np.abs(line - np.roll(line[::-1], 1)).max() > rtol * np.abs(line).max():  # g[-q] = g[q]
+            return None
+        h = np.fft.ifft(line).real
+        rows = (k * np.arange(n // k)[:, None] - np.arange(n)[None, :]) % n
+        matrices.append(real_operator(h[rows]))
+    return matrices

@@ -35,6 +35,9 @@ class Backend:
     complex_filters : bool
         Whether the frontends hand every filter to it as a complex array (default False: real
         filters stay real).
+    matrix_products : bool
+        Whether :meth:`apply_matrices` is implemented (default False). The algorithms then
+        low-pass real signals by small real matrix products where those cost less than FFTs.
     """
 
     name: str = ""
@@ -42,6 +45,8 @@ class Backend:
     #: Convert real filters to complex arrays (of the input's precision) once, at conversion:
     #: for frameworks that multiply complex by complex faster than complex by real (NumPy, torch).
     complex_filters: bool = False
+    #: :meth:`apply_matrices` is implemented (an optional operation).
+    matrix_products: bool = False
 
     def __repr__(self) -> str:
         return f"<kymatio backend {self.name!r} for frontend {self.frontend!r}>"
@@ -286,6 +291,26 @@ class Backend:
             term = self.cdgmm(self.crop(x, bounds) if k > 1 else x, bank["filters"][b])
             out = term if out is None else out + term
         return out
+
+    def apply_matrices(self, x: Array, matrices: Sequence[Array]) -> Array:
+        """Multiply the last ``len(matrices)`` axes of a real ``x`` by real matrices, one per axis:
+        for two, ``y[..., p, q] = sum_{s, t} A[p, s] B[q, t] x[..., s, t]``. Optional: a backend
+        that implements it sets :attr:`matrix_products`; the algorithms call it only then.
+
+        Parameters
+        ----------
+        x : array
+            Real, of shape ``(..., N_1, ..., N_d)``.
+        matrices : sequence of array
+            ``d`` real matrices of ``x``'s precision, matrix ``i`` of shape ``(n_i, N_i)``
+            (:class:`kymatio.core._periodize.RealOperator` leaves of a plan, converted).
+
+        Returns
+        -------
+        array
+            Real, of shape ``(..., n_1, ..., n_d)``.
+        """
+        raise NotImplementedError
 
     # -- resampling -----------------------------------------------------------------------------
     def pad(self, x: Array, pad_widths: Sequence[tuple[int, int]], mode: str = "reflect") -> Array:

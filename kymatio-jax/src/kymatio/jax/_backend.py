@@ -50,6 +50,7 @@ class JaxBackend(Backend):
 
     name = "jax"
     frontend = "jax"
+    matrix_products = True
 
     def asarray(self, array, dtype):
         if dtype not in _DTYPES:
@@ -74,6 +75,16 @@ class JaxBackend(Backend):
         shape = tuple(x.shape[-ndim:])
         half = x[..., : shape[-1] // 2 + 1]
         return jnp.fft.irfftn(half, s=shape, axes=_axes(ndim))
+
+    def apply_matrices(self, x, matrices):
+        letters = "abcdefgh"[: len(matrices)]
+        for i, matrix in enumerate(matrices):
+            axis = letters[i]
+            out = letters.replace(axis, "z")
+            # HIGHEST: full float32 products on GPUs too (the default may round to TensorFloat-32).
+            x = jnp.einsum(f"z{axis},...{letters}->...{out}", matrix, x,
+                           precision=jax.lax.Precision.HIGHEST)
+        return x
 
     # -- pointwise ------------------------------------------------------------------------------
     def cdgmm(self, x, filters):

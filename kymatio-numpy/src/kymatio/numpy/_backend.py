@@ -13,6 +13,8 @@ from kymatio.core._pocketfft import POCKETFFT as _POCKETFFT
 from kymatio.core._squares import paired_real_sum_squares, sum_squares
 from kymatio.core.backend import Backend
 
+from ._blas import blas_single_threaded
+
 __all__ = ["NumpyBackend", "backend", "usable_cpus"]
 
 # Set to 1 inside the threads of a batch split (kymatio.numpy's frontends): each thread's FFTs then
@@ -50,6 +52,8 @@ GATHER_MIN_BLOCKS = 8
 GATHER_MAX_BLOCK = 2**12
 # Blocks whose rows are shorter than this are copied contiguous before their product.
 SHORT_ROW = 64
+# OpenBLAS computes a matrix product of more multiply-adds (m n k) than this on one thread.
+BLAS_THREADED_WORK = 2**18
 
 
 _SLICES: dict = {}
@@ -103,6 +107,7 @@ class NumpyBackend(Backend):
     name = "numpy"
     frontend = "numpy"
     complex_filters = True
+    matrix_products = True
     _workers = -1
 
     @property
@@ -133,10 +138,13 @@ class NumpyBackend(Backend):
     @staticmethod
     @contextlib.contextmanager
     def single_threaded():
-        """Within this context (in this thread), every FFT runs on the calling thread only."""
+        """Within this context (in this thread), every FFT runs on the calling thread only, and
+        matrix products too (the process's BLAS is set to one thread meanwhile: see
+        :mod:`kymatio.numpy._blas`)."""
         token = _SINGLE_THREADED.set(True)
         try:
-            yield
+            with blas_single_threaded():
+                yield
         finally:
             _SINGLE_THREADED.reset(token)
 
@@ -250,6 +258,29 @@ class NumpyBackend(Backend):
             for b in range(1, len(index)):
                 out += np.multiply(x[index[b]], filters[b], out=term)
         return out
+
+    def apply_matrices(self, x, matrices):
+        # One matrix product per signal (NumPy's stacked matmul), never one product of the rows of
+        # the whole batch: OpenBLAS rounds a row differently with its place in a large product, and
+        # the numbers must not depend on the batch or its chunks. Products that OpenBLAS would
+        # spread over threads (its threshold: m n k > 2**18), which also round by thread layout,
+        # run on one BLAS thread.
+        if len(matrices) == 1:  # (rows, N) @ (N, n) per signal
+            work = (x.shape[-2] if x.ndim > 1 else 1) * x.shape[-1] * matrices[0].shape[0]
+        elif len(matrices) == 2:  # (N_1, N_2) @ (N_2, n_2), then (n_1, N_1) @ (N_1, n_2)
+            (n1, N1), (n2, N2) = matrices[0].shape, matrices[1].shape
+            work = max(N1 * N2 * n2, n1 * N1 * n2)
+        else:
+            work = BLAS_THREADED_WORK + 1
+        context = blas_single_threaded() if work > BLAS_THREADED_WORK else contextlib.nullcontext()
+        with context:
+            if len(matrices) == 2:
+                first, last = matrices
+                return np.matmul(first, np.matmul(x, last.T))
+            d = len(matrices)
+            for i, matrix in enumerate(matrices):
+                x = np.moveaxis(np.matmul(matrix, np.moveaxis(x, i - d, -2)), -2, i - d)
+            return x
 
     def modulus(self, x):
         return np.abs(x)

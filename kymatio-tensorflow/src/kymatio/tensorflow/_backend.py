@@ -112,6 +112,17 @@ def _power(u, p: float):
     return power(u)
 
 
+def _gpus() -> bool:
+    """Whether TensorFlow sees a GPU (asked once)."""
+    found = _GPUS.get("found")
+    if found is None:
+        found = _GPUS["found"] = bool(tf.config.list_physical_devices("GPU"))
+    return found
+
+
+_GPUS: dict = {}
+
+
 class TensorFlowBackend(Backend):
     """Backend of the TensorFlow frontends (:mod:`kymatio.tensorflow`).
 
@@ -123,6 +134,12 @@ class TensorFlowBackend(Backend):
 
     name = "tensorflow"
     frontend = "tensorflow"
+
+    @property
+    def matrix_products(self) -> bool:
+        """Off where TensorFlow would round float32 matrix products to TensorFloat-32 (its
+        default on the GPUs that have it): there the low-passes keep their FFTs."""
+        return not (tf.config.experimental.tensor_float_32_execution_enabled() and _gpus())
 
     def asarray(self, array, dtype):
         return tf.constant(np.asarray(array, dtype=dtype), dtype=_DTYPES[dtype])
@@ -145,6 +162,14 @@ class TensorFlowBackend(Backend):
         shape = x.shape[-ndim:].as_list()
         half = x[..., : shape[-1] // 2 + 1]
         return _IRFFT[ndim](half, fft_length=shape)
+
+    def apply_matrices(self, x, matrices):
+        letters = "abcdefgh"[: len(matrices)]
+        for i, matrix in enumerate(matrices):
+            axis = letters[i]
+            out = letters.replace(axis, "z")
+            x = tf.einsum(f"z{axis},...{letters}->...{out}", matrix, x)
+        return x
 
     # -- pointwise ------------------------------------------------------------------------------
     def cdgmm(self, x, filters):

@@ -309,6 +309,7 @@ class TorchBackend(Backend):
     name = "torch"
     frontend = "torch"
     complex_filters = True
+    matrix_products = True
 
     def asarray(self, array, dtype):
         # A copy, never a view of the NumPy filter bank: buffers may be modified in place
@@ -391,6 +392,16 @@ class TorchBackend(Backend):
             # Accumulated in place: one output-sized tensor, no temporary per block.
             out = _product(part, filters[b]) if out is None else out.addcmul_(part, filters[b])
         return out
+
+    def apply_matrices(self, x, matrices):
+        if len(matrices) == 2:
+            first, last = matrices
+            # (A batched product over the leading axes, then one product of all rows.)
+            return torch.matmul(torch.matmul(first, x), last.transpose(0, 1))
+        d = len(matrices)
+        for i, matrix in enumerate(matrices):
+            x = torch.matmul(matrix, x.movedim(i - d, -2)).movedim(-2, i - d)
+        return x
 
     def modulus(self, x):
         return apply_function(_Modulus, x)

@@ -26,6 +26,7 @@ import torch
 
 from kymatio.core._errors import ScatteringTypeError
 from kymatio.core._frontend import describe_input
+from kymatio.core._periodize import RealOperator
 
 __all__ = ["TorchFrontend"]
 
@@ -169,7 +170,8 @@ class TorchFrontend:
         def register(array: np.ndarray) -> _FilterRef:
             name = f"{_PREFIX}{len(self._filter_sources)}"
             self._filter_sources[name] = array
-            is_complex = as_complex or bool(np.iscomplexobj(array))
+            is_complex = ((as_complex and not isinstance(array, RealOperator))
+                          or bool(np.iscomplexobj(array)))
             self.register_buffer(name, _to_buffer(array, torch.float32, as_complex=is_complex))
             return _FilterRef(name, is_complex)
 
