@@ -295,7 +295,7 @@ class Backend:
     def apply_matrices(self, x: Array, matrices: Sequence[Array]) -> Array:
         """Multiply the last ``len(matrices)`` axes of a real ``x`` by real matrices, one per axis:
         for two, ``y[..., p, q] = sum_{s, t} A[p, s] B[q, t] x[..., s, t]``. Optional: a backend
-        that implements it sets :attr:`matrix_products`; the algorithms call it only then.
+        that implements it sets ``matrix_products``; the algorithms call it only then.
 
         Parameters
         ----------
@@ -303,7 +303,7 @@ class Backend:
             Real, of shape ``(..., N_1, ..., N_d)``.
         matrices : sequence of array
             ``d`` real matrices of ``x``'s precision, matrix ``i`` of shape ``(n_i, N_i)``
-            (:class:`kymatio.core._periodize.RealOperator` leaves of a plan, converted).
+            (``kymatio.core._periodize.RealOperator`` leaves of a plan, converted).
 
         Returns
         -------

@@ -24,8 +24,8 @@ are applied in one broadcast product and one batched inverse FFT, and, for a chu
 the orientation axes bound every batched product (``kymatio.core._batching``).
 Low-pass outputs are real (the spectrum times a real, even :math:`\phi` stays Hermitian), so they use
 the backend's real inverse FFT. The low-pass :math:`\phi` is also separable, so on backends with
-matrix products (:attr:`kymatio.core.backend.Backend.matrix_products`) a low-pass is two small real
-matrix products in space (:func:`kymatio.core._periodize.lowpass_operators`) wherever that costs less
+matrix products (``Backend.matrix_products``) a low-pass is two small real
+matrix products in space (``kymatio.core._periodize.lowpass_operators``) wherever that costs less
 than its FFTs: always for the second order, whose moduli then need no FFT at all.
 """
 from __future__ import annotations
@@ -61,7 +61,7 @@ def build_plan(phi: dict, psi: list, J: int, L: int) -> dict:
         level ``r`` of the low-pass for the subsampling from ``2**r`` to ``2**J``, and
         ``psi[j][r]``, the ``(L, M/2**r, N/2**r)`` stack over orientations of the wavelets of scale
         ``j`` at level ``r`` for the subsampling from ``2**r`` to ``2**j``; ``phi_ops[r]``, the
-        two matrices of :func:`~kymatio.core._periodize.lowpass_operators` of ``phi`` level ``r``
+        two matrices of ``lowpass_operators`` (``kymatio.core._periodize``) of ``phi`` level ``r``
         (None if it were not separable).
     """
     by_scale = []
