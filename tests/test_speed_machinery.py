@@ -201,6 +201,40 @@ def test_workers_setting_is_checked():
     assert numpy_backend.workers == -1
 
 
+def test_small_ffts_run_on_one_thread(monkeypatch):
+    import kymatio.numpy._backend as nb
+
+    monkeypatch.setattr(numpy_backend, "workers", 4)
+    per = nb.FFT_SAMPLES_PER_THREAD
+    assert numpy_backend._nthreads() == 4
+    assert numpy_backend._nthreads(per - 1) == 1
+    assert numpy_backend._nthreads(2 * per) == 2
+    assert numpy_backend._nthreads(100 * per) == 4
+    monkeypatch.setattr(numpy_backend, "workers", 1)
+    assert numpy_backend._nthreads(100 * per) == 1
+    # And the transforms use it: a small spectrum with 4 workers is the 1-worker one, bit for bit.
+    x = np.random.default_rng(0).standard_normal((3, 64)).astype(np.float32)
+    one = numpy_backend.rfft(x)
+    monkeypatch.setattr(numpy_backend, "workers", 4)
+    np.testing.assert_array_equal(numpy_backend.rfft(x), one)
+
+
+@pytest.mark.parametrize("signal,batch,split", [
+    ((1024,), 32, False),     # 1-D: a thread's share must hold 2 * MIN_SPLIT_SAMPLES samples
+    ((1024,), 64, True),
+    ((32, 32), 32, True),     # 2-D and 3-D: MIN_SPLIT_SAMPLES
+    ((32, 32), 16, False),
+    ((16, 16, 16), 8, True),
+])
+def test_batch_split_threshold_by_dimension(signal, batch, split, monkeypatch):
+    monkeypatch.setattr(numpy_backend, "workers", 2)
+    S = {1: lambda: Scattering1D(J=4, shape=signal[0]),
+         2: lambda: Scattering2D(J=2, shape=signal, L=4),
+         3: lambda: HarmonicScattering3D(J=1, shape=signal, L=1)}[len(signal)]()
+    x = np.zeros((batch,) + signal, dtype=np.float32)
+    assert S._split_threads(x) == (2 if split else 1)
+
+
 # -- alias banks as one stacked array; the gathered product ------------------------------------------
 @pytest.mark.parametrize("ndim,shape,k", [(1, (256,), 32), (2, (48, 48), 8), (2, (32, 64), 16),
                                           (3, (16, 16, 16), 4)])

@@ -52,6 +52,12 @@ GATHER_MIN_BLOCKS = 8
 GATHER_MAX_BLOCK = 2**12
 # Blocks whose rows are shorter than this are copied contiguous before their product.
 SHORT_ROW = 64
+# An FFT runs on one more thread per this many elements. Measured with pocketfft's c2c on two
+# cores, back to back: 2 threads took 1.9x the time of one at 8,192 and 25,600 (2-D) elements,
+# 0.9x at 55,296 (3-D), 0.77x at 65,536 and 131,072, 0.5x from 400,000; between other calls,
+# whose pauses let its threads sleep, 65,536 were no faster (1-D J=8 Q=1 on 32x1024 signals, its
+# FFTs of 32x2048 on two threads: 1.04x the time on one).
+FFT_SAMPLES_PER_THREAD = 2**16
 # OpenBLAS computes a matrix product of more multiply-adds (m n k) than this on one thread.
 BLAS_THREADED_WORK = 2**18
 
@@ -127,9 +133,15 @@ class NumpyBackend(Backend):
             raise ValueError(f"workers must be -1 or an integer >= 1, got {value!r}.")
         self._workers = value
 
-    def _nthreads(self) -> int:
+    def _nthreads(self, size: int | None = None) -> int:
+        """Threads of one FFT of ``size`` elements: ``workers`` (``-1``: every CPU), but one per
+        :data:`FFT_SAMPLES_PER_THREAD` elements at most (a transform's threads cost about 15 us to
+        start and join, more than a transform of a few thousand samples)."""
         workers = self.workers
-        return workers if workers > 0 else usable_cpus()
+        threads = workers if workers > 0 else usable_cpus()
+        if size is not None and threads > 1:
+            threads = max(1, min(threads, size // FFT_SAMPLES_PER_THREAD))
+        return threads
 
     def threads(self) -> int:
         """How many threads a batch may be split across: ``workers``, ``-1`` read as every CPU."""
@@ -171,10 +183,11 @@ class NumpyBackend(Backend):
         full = np.empty(x.shape, dtype=np.complex64 if x.dtype == np.float32 else np.complex128)
         if _POCKETFFT is not None and x.dtype in _REAL:
             # Straight into the first half of the full spectrum (no half-size temporary).
-            half = _POCKETFFT.r2c(x, _axes(ndim), True, 0, full[..., : n // 2 + 1], self._nthreads())
+            half = _POCKETFFT.r2c(x, _axes(ndim), True, 0, full[..., : n // 2 + 1],
+                                  self._nthreads(x.size))
         else:
-            half = (scipy.fft.rfft(x, workers=self.workers) if ndim == 1 else
-                    scipy.fft.rfftn(x, axes=_axes(ndim), workers=self.workers))
+            half = (scipy.fft.rfft(x, workers=self._nthreads(x.size)) if ndim == 1 else
+                    scipy.fft.rfftn(x, axes=_axes(ndim), workers=self._nthreads(x.size)))
             full[..., : n // 2 + 1] = half
         if ndim == 1:
             np.conjugate(half[..., (n + 1) // 2 - 1: 0: -1], out=full[..., n // 2 + 1:])
@@ -193,36 +206,36 @@ class NumpyBackend(Backend):
     # most of a transform of a few hundred samples; the binding itself costs less than either.
     def fft(self, x, ndim=1):
         if _POCKETFFT is not None and x.dtype in _COMPLEX:
-            return _POCKETFFT.c2c(x, _axes(ndim), True, 0, None, self._nthreads())
+            return _POCKETFFT.c2c(x, _axes(ndim), True, 0, None, self._nthreads(x.size))
         if ndim == 1:
-            return scipy.fft.fft(x, workers=self.workers)
-        return scipy.fft.fftn(x, axes=_axes(ndim), workers=self.workers)
+            return scipy.fft.fft(x, workers=self._nthreads(x.size))
+        return scipy.fft.fftn(x, axes=_axes(ndim), workers=self._nthreads(x.size))
 
     def ifft(self, x, ndim=1):
         if _POCKETFFT is not None and x.dtype in _COMPLEX:
-            return _POCKETFFT.c2c(x, _axes(ndim), False, 2, None, self._nthreads())
+            return _POCKETFFT.c2c(x, _axes(ndim), False, 2, None, self._nthreads(x.size))
         if ndim == 1:
-            return scipy.fft.ifft(x, workers=self.workers)
-        return scipy.fft.ifftn(x, axes=_axes(ndim), workers=self.workers)
+            return scipy.fft.ifft(x, workers=self._nthreads(x.size))
+        return scipy.fft.ifftn(x, axes=_axes(ndim), workers=self._nthreads(x.size))
 
     def ifft_owned(self, x, ndim=1):
         # In place: pocketfft writes the result into x's buffer (no second complex array).
         if not (x.dtype in _COMPLEX and x.flags.writeable):
             return self.ifft(x, ndim)
         if _POCKETFFT is not None:
-            return _POCKETFFT.c2c(x, _axes(ndim), False, 2, x, self._nthreads())
+            return _POCKETFFT.c2c(x, _axes(ndim), False, 2, x, self._nthreads(x.size))
         if ndim == 1:
-            return scipy.fft.ifft(x, workers=self.workers, overwrite_x=True)
-        return scipy.fft.ifftn(x, axes=_axes(ndim), workers=self.workers, overwrite_x=True)
+            return scipy.fft.ifft(x, workers=self._nthreads(x.size), overwrite_x=True)
+        return scipy.fft.ifftn(x, axes=_axes(ndim), workers=self._nthreads(x.size), overwrite_x=True)
 
     def irfft(self, x, ndim=1):
         shape = x.shape[-ndim:]
         half = x[..., : shape[-1] // 2 + 1]
         if _POCKETFFT is not None and half.dtype in _COMPLEX:
-            return _POCKETFFT.c2r(half, _axes(ndim), shape[-1], False, 2, None, self._nthreads())
+            return _POCKETFFT.c2r(half, _axes(ndim), shape[-1], False, 2, None, self._nthreads(x.size))
         if ndim == 1:
-            return scipy.fft.irfft(half, n=shape[-1], workers=self.workers)
-        return scipy.fft.irfftn(half, s=shape, axes=_axes(ndim), workers=self.workers)
+            return scipy.fft.irfft(half, n=shape[-1], workers=self._nthreads(x.size))
+        return scipy.fft.irfftn(half, s=shape, axes=_axes(ndim), workers=self._nthreads(x.size))
 
     def cdgmm(self, x, filters):
         return x * filters
