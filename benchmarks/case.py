@@ -12,7 +12,8 @@ Printed fields: ``construct_s`` (best constructor time), ``construct_first_s`` (
 which includes the first touch of the bank's memory), ``first_s`` (first forward call, which
 includes one-off work such as our per-dtype filter conversion), ``forward_s`` (the least time of
 ``reps x inner`` forward calls, each timed on its own), ``forward_median_s`` (their median),
-``reps``/``inner`` (``reps x inner`` calls are timed), ``peak_mb`` (peak RSS after
+``reps``/``inner`` (``reps x inner`` calls are timed, after a second untimed call that
+sizes them), ``peak_mb`` (peak RSS after
 the run minus peak RSS after imports -- our backend's included, which we import lazily -- and
 input creation; see :func:`rss_mb`), ``checksum`` (sum and sum of
 absolute values of the output), ``shape`` and, with ``--save``, the path of the saved output.
@@ -121,6 +122,8 @@ def load(impl, dim):
         from kymatio.core._registry import resolve_backend
 
         resolve_backend(framework, framework)
+        if framework == "torch":  # whose CPU inference runs the NumPy kernels (with scipy.fft)
+            resolve_backend("numpy", "numpy")
     if framework == "torch":
         import torch
 
@@ -173,8 +176,14 @@ def main(argv=None):
         t0 = time.perf_counter()
         y = S(x)
         first = time.perf_counter() - t0
-        inner = 1 if first >= MIN_REP_S else int(np.ceil(MIN_REP_S / max(first, 1e-6)))
-        reps = 3 if first < FAST_S else 2
+        # The repetitions are sized by a second call: the first also pays for one-off work (the
+        # torch frontend's first CPU inference imports scipy.fft, 0.3 s, which had cut 3d-32's
+        # timed calls from 15 to 3).
+        t0 = time.perf_counter()
+        y = S(x)
+        second = time.perf_counter() - t0
+        inner = 1 if second >= MIN_REP_S else int(np.ceil(MIN_REP_S / max(second, 1e-6)))
+        reps = 3 if second < FAST_S else 2
         # Every call timed on its own: on this shared VM noise only ever adds (steal time, page
         # reclaim), so the least of reps x inner calls estimates a call's cost better than the
         # least of reps means of inner calls, and the median is reported beside it.
