@@ -193,7 +193,21 @@ def _legendre_solid_part(l: int, m: int, z: np.ndarray, r2: np.ndarray):
     """
     h_prev, h = 0.0, float((-1) ** m * double_factorial(2 * m - 1))
     for degree in range(m + 1, l + 1):
-        h_prev, h = h, ((1 - 2 * degree) * z * h - (degree + m - 1) * r2 * h_prev) / (degree - m)
+        column = (1 - 2 * degree) * z  # (M, 1, 1)
+        if degree == m + 1:
+            # h_prev = 0 and h a number: the r2 term vanishes and the result is a column (the
+            # same numbers as the volume formula, whose r2 * 0 adds exact zeros).
+            h_prev, h = h, column * h / (degree - m)
+            continue
+        # On fresh volumes in place, in the formula's order of operations: every new array of a
+        # construction costs a page fault per 4 KiB, most of the 3-D bank's construction time.
+        new = np.multiply(column, h, out=np.empty(np.broadcast_shapes(column.shape, np.shape(h),
+                                                                      r2.shape)))
+        term = np.multiply(r2, degree + m - 1, out=np.empty(r2.shape))
+        term *= h_prev
+        new -= term
+        new /= degree - m
+        h_prev, h = h, new
     return h
 
 
@@ -204,7 +218,8 @@ def _harmonic_stack(z, y, x, l: int, fourier: bool) -> np.ndarray:
     Gaussian and :math:`\sigma^l` or :math:`\sigma^{-(l+3)}`). :math:`Y_l^{-m} = (-1)^m
     \overline{Y_l^m}` reuses the real factor.
     """
-    r2 = z**2 + y**2 + x**2
+    # r^2 only enters the recurrence from degree m + 2 on, so for l >= 2.
+    r2 = z**2 + y**2 + x**2 if l >= 2 else None
     if fourier:
         constant = 1.0 if l == 0 else _normalisation(l) * (2 * np.pi) ** 1.5 * _MINUS_I_POWERS[l % 4]
     else:
@@ -216,10 +231,17 @@ def _harmonic_stack(z, y, x, l: int, fourier: bool) -> np.ndarray:
         # For l = 0 the constant already is c_0 Y_0^0 (2 pi)^1.5 = 1 (or its space version).
         harmonic_scale = 1.0 if l == 0 else math.sqrt(
             (2 * l + 1) / (4 * math.pi) * math.factorial(l - m) / math.factorial(l + m))
-        legendre = _legendre_solid_part(l, m, z, r2) * (constant * harmonic_scale)
-        np.multiply(legendre, xy_power, out=out[l + m])
+        legendre = _legendre_solid_part(l, m, z, r2)
+        scale = constant * harmonic_scale
+        # (legendre * scale) * plane, the scaled volume written straight into each output
+        # rather than into a complex temporary.
+        planes = [(l + m, xy_power)]
         if m > 0:
-            np.multiply(legendre, (-1) ** m * np.conjugate(xy_power), out=out[l - m])
+            planes.append((l - m, (-1) ** m * np.conjugate(xy_power)))
+        for order, plane in planes:
+            target = out[order]
+            np.multiply(legendre, scale, out=target)
+            target *= plane
         xy_power = xy_power * xy
     return out
 
@@ -288,7 +310,7 @@ def solid_harmonic_factors(M: int, N: int, O: int, J: int, L: int, sigma_0: floa
     sigmas = _scales(J, sigma_0)
     L = check_integer(L, "L", minimum=0)
     z, y, x = _axes(M, N, O, True)
-    gaussians = np.stack(_separable_gaussians(z, y, x, 1.0 / sigmas))
+    gaussians = _separable_gaussians(z, y, x, 1.0 / sigmas)
     harmonics = [_harmonic_stack(z, y, x, l, True) for l in range(L + 1)]
     defects = pairing_defects(gaussians, harmonics)
     return {"gaussians": gaussians, "harmonics": harmonics,
@@ -353,41 +375,47 @@ def pairing_defects(gaussians: np.ndarray, harmonics: list) -> list:
     def reflect(plane):  # k -> -k mod n on both axes of a 2-D array
         return np.roll(plane[::-1, ::-1], 1, axis=(0, 1))
 
-    # |G_j H| = G_j |H| (G_j >= 0): one real product per degree for every (j, m).
-    sub_gaussians = np.abs(gaussians[(slice(None),) + sub]).reshape(n_scales, 1, -1)
+    # |G_j H| = G_j |H| (G_j >= 0, taken as it is): one real product per (j, l), into one buffer
+    # per degree (a (J + 1, l + 1, 32**3) temporary took half the construction of 3d-J2-L2-32).
+    sub_gaussians = gaussians[(slice(None),) + sub].reshape(n_scales, -1)
+    modulus, product = np.empty(sub_gaussians.shape[1]), np.empty(sub_gaussians.shape[1])
     ratios = []
     for l, stack in enumerate(harmonics):
         defects = []  # per axis: (J + 1, l + 1) maxima of |G_j E_m| over that Nyquist plane
         for axis, n in enumerate(shape):
             index = (slice(None),) * axis + (n // 2,)
-            g = np.abs(gaussians[(slice(None),) + index]).reshape(n_scales, -1)
+            g = gaussians[(slice(None),) + index].reshape(n_scales, -1)
             e = np.stack([((-1) ** m * np.conjugate(reflect(stack[(l - m,) + index]))
                            - stack[(l + m,) + index]).ravel() for m in range(l + 1)])
             defects.append((g[:, None, :] * np.abs(e)[None]).max(axis=-1))
         defect = np.max(defects, axis=0)
-        moduli = np.abs(stack[(slice(l, 2 * l + 1),) + sub]).reshape(1, l + 1, -1)
-        peaks = (sub_gaussians * moduli).max(axis=-1)                      # (J + 1, l + 1)
+        peaks = np.empty((n_scales, l + 1))                                # (J + 1, l + 1)
+        for m in range(l + 1):
+            np.abs(stack[(l + m,) + sub].reshape(-1), out=modulus)
+            for j in range(n_scales):
+                peaks[j, m] = np.multiply(modulus, sub_gaussians[j], out=product).max()
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(peaks > 0, defect / peaks, np.where(defect > 0, np.inf, 0.0))
         ratios.append([float(v) for v in ratio.max(axis=1)])
     return ratios
 
 
-def _separable_gaussians(z, y, x, widths) -> list[np.ndarray]:
-    """``exp(-r**2 / (2 w**2))`` on the grid for each width, as outer products of 1-D Gaussians."""
-    gaussians = []
-    for width in widths:
+def _separable_gaussians(z, y, x, widths) -> np.ndarray:
+    """``exp(-r**2 / (2 w**2))`` on the grid for each width, as outer products of 1-D Gaussians:
+    ``(len(widths), M, N, O)``, each written in place (no volume temporaries)."""
+    out = np.empty((len(widths),) + np.broadcast_shapes(z.shape, y.shape, x.shape))
+    for gaussian, width in zip(out, widths):
         yx = np.exp(-0.5 * y**2 / width**2) * np.exp(-0.5 * x**2 / width**2)
-        gaussians.append(np.exp(-0.5 * z**2 / width**2) * yx)
-    return gaussians
+        np.multiply(np.exp(-0.5 * z**2 / width**2), yx, out=gaussian)
+    return out
 
 
 def _gaussian_stack(M: int, N: int, O: int, sigmas: np.ndarray, fourier: bool) -> np.ndarray:
     """Normalised Gaussians of every width in ``sigmas``: ``(len(sigmas), M, N, O)`` float64."""
     z, y, x = _axes(M, N, O, fourier)
     if fourier:
-        return np.stack(_separable_gaussians(z, y, x, 1.0 / sigmas))
-    gaussians = np.stack(_separable_gaussians(z, y, x, sigmas))
+        return _separable_gaussians(z, y, x, 1.0 / sigmas)
+    gaussians = _separable_gaussians(z, y, x, sigmas)
     return gaussians / ((2 * np.pi) ** 1.5 * sigmas[:, None, None, None] ** 3)
 
 
