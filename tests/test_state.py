@@ -149,7 +149,7 @@ def test_one_object_called_from_eight_threads_gives_the_sequential_results(name,
     """8 threads x 2 calls on one fresh object (so that the filter conversion, and JAX's
     compilation, race too). NumPy gets batches large enough to be split over its own thread pool
     (re-entered from every thread) and mixes float32 with float64 calls."""
-    n = {"1d": 1100, "2d": 520, "3d": 520, "jtfs": 1100}[kind] if name == "numpy" else 3
+    n = {"1d": 2100, "2d": 520, "3d": 520, "jtfs": 2100}[kind] if name == "numpy" else 3
     dtypes = (np.float32, np.float64) if name in ("numpy", "tensorflow") else (np.float32,)
     inputs = [batch(kind, n, seed=i, dtype=dtypes[i % len(dtypes)]) for i in range(16)]
     S = make(name, kind)
