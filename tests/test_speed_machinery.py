@@ -425,6 +425,44 @@ def test_default_ifft_owned_is_ifft_and_leaves_the_input():
     np.testing.assert_array_equal(z, kept)
 
 
+def test_default_irfft_owned_is_irfft():
+    class Plain(_Generic):
+        def irfft(self, x, ndim=1):
+            return scipy.fft.irfftn(x[..., : x.shape[-1] // 2 + 1], s=x.shape[-ndim:],
+                                    axes=tuple(range(-ndim, 0)))
+
+    x = np.random.default_rng(6).standard_normal((2, 8, 6))
+    spectrum = np.fft.fftn(x, axes=(-2, -1))
+    np.testing.assert_array_equal(Plain().irfft_owned(spectrum.copy(), 2), Plain().irfft(spectrum, 2))
+
+
+@pytest.mark.parametrize("shape,ndim", [((2, 1, 16, 16, 16), 3), ((2, 3, 12, 10, 9), 3),
+                                        ((4, 24, 20), 2), ((3, 15, 16), 2), ((5, 32), 1), ((3, 9), 1)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_irfft_owned_equals_irfft(shape, ndim, dtype, monkeypatch):
+    """In place over the leading axes, then the last: the same transforms in the same order, so
+    the same bits where the leading sizes are powers of two (the split normalisation is exact) and
+    within a rounding otherwise; and the inverse of rfft."""
+    monkeypatch.setattr("kymatio.numpy._backend.OWNED_IRFFT_BYTES", 0)  # the in-place path always
+    x = np.random.default_rng(3).standard_normal(shape).astype(dtype)
+    spectrum = numpy_backend.rfft(x, ndim)
+    want = numpy_backend.irfft(spectrum, ndim)
+    work = spectrum.copy()
+    got = numpy_backend.irfft_owned(work, ndim)
+    assert got.dtype == want.dtype and got.shape == x.shape
+    assert np.array_equal(work, spectrum) == (ndim == 1)  # n-axis: the spectrum was the workspace
+    eps = np.finfo(dtype).eps
+    if all(n & (n - 1) == 0 for n in shape[len(shape) - ndim: -1]):
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=0, atol=8 * eps * np.abs(want).max())
+    np.testing.assert_allclose(got, x, rtol=0, atol=16 * eps * np.abs(x).max())
+    # A read-only spectrum is left alone (irfft itself).
+    frozen = spectrum.copy()
+    frozen.flags.writeable = False
+    np.testing.assert_array_equal(numpy_backend.irfft_owned(frozen, ndim), want)
+
+
 def test_pocketfft_check_falls_back_when_the_binding_misbehaves(monkeypatch):
     import scipy.fft._pocketfft as private
 

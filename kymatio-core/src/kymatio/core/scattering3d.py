@@ -142,7 +142,8 @@ def scattering3d(x: Any, backend: Any, plan: dict, rotation_covariant: bool = Tr
             """``(b, 1, ...)`` spectra -> ``(b, ...)`` moduli of the wavelets of scale ``j``."""
             g = backend.cdgmm(u_hat, gaussians[j])
             if paired[j] and real_first:
-                wave0 = backend.irfft(g if unit else backend.cdgmm(g, zero), ndim=3)  # (b, 1, ...)
+                # g (a fresh product) is not read again when unit: for l = 0, plus is None.
+                wave0 = backend.irfft_owned(g if unit else backend.cdgmm(g, zero), ndim=3)
                 waves = None if plus is None else backend.ifft_owned(backend.cdgmm(g, plus), ndim=3)
                 u = backend.modulus_rotation_paired_real(wave0, waves, axis=1)
             elif paired[j]:
