@@ -164,25 +164,13 @@ class Backend:
         raise NotImplementedError
 
     def irfft_owned(self, x: Array, ndim: int = 1) -> Array:
-        """:meth:`irfft` of a spectrum that the caller gives up: the backend may use ``x``'s memory
-        as its workspace (``x`` is not to be read afterwards).
+        """:meth:`irfft` (same arguments and result) of a spectrum that the caller gives up: the
+        backend may use ``x``'s memory as its workspace (``x`` is not to be read afterwards).
 
         The 3-D algorithm calls it on the fresh results of :meth:`cdgmm`: a multi-axis real inverse
         FFT first transforms every axis but the last, which pocketfft does in a fresh array of
         half the spectrum's size (a page fault per 4 KiB on every call: 60% of the 3d-128
         benchmark's faults). The default is :meth:`irfft`.
-
-        Parameters
-        ----------
-        x : array
-            A complex, Hermitian-symmetric spectrum, owned by the caller.
-        ndim : {1, 2, 3}
-            Number of trailing axes transformed.
-
-        Returns
-        -------
-        array
-            The real signal, of ``x``'s shape, float32 or float64.
         """
         return self.irfft(x, ndim)
 
