@@ -171,6 +171,18 @@ class Backend:
         FFT first transforms every axis but the last, which pocketfft does in a fresh array of
         half the spectrum's size (a page fault per 4 KiB on every call: 60% of the 3d-128
         benchmark's faults). The default is :meth:`irfft`.
+
+        Parameters
+        ----------
+        x : array
+            The Hermitian-symmetric spectrum, which the caller gives up.
+        ndim : {1, 2, 3}
+            As for :meth:`irfft`.
+
+        Returns
+        -------
+        array
+            What :meth:`irfft` returns for ``x``.
         """
         return self.irfft(x, ndim)
 
