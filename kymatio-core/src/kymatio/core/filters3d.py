@@ -201,8 +201,7 @@ def _legendre_solid_part(l: int, m: int, z: np.ndarray, r2: np.ndarray):
             continue
         # On fresh volumes in place, in the formula's order of operations: every new array of a
         # construction costs a page fault per 4 KiB, most of the 3-D bank's construction time.
-        new = np.multiply(column, h, out=np.empty(np.broadcast_shapes(column.shape, np.shape(h),
-                                                                      r2.shape)))
+        new = np.multiply(column, h, out=np.empty(r2.shape))  # r2 spans the whole volume
         term = np.multiply(r2, degree + m - 1, out=np.empty(r2.shape))
         term *= h_prev
         new -= term

@@ -24,8 +24,9 @@ _ACCEPTED = ("float32", "float64")
 # Below this many input samples, a batch is computed in the calling thread: two threads make the
 # same Python calls, one at a time under the GIL, and on small arrays those calls are most of the
 # time. 1-D signals need twice as many (a 1-D sample costs fewer operations than a 2-D or 3-D one).
-# Measured on two cores, 2 threads against 1: 1-D J=8 Q=1 1.13x the time at 32x1024 samples, 0.9-1.04x
-# at 65,536 and 0.69x at 131,072; 2-D J=2 L=8 0.65x at 32x32x32; 3-D J=2 L=2 0.79x at 8x16^3.
+# Measured on two cores, 2 threads against 1: 1-D J=8 Q=1 1.13x the time at 32x1024 samples,
+# 0.9-1.04x at 65,536 and 0.69x at 131,072; 2-D J=2 L=8 0.65x at 32x32x32; 3-D J=2 L=2 0.79x at
+# 8x16^3.
 MIN_SPLIT_SAMPLES = 2**15
 SPLIT_FACTOR_1D = 2
 
